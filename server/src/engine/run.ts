@@ -1,0 +1,169 @@
+import type { K8sObject } from '../parse/kubernetes';
+import type { Span } from '../parse/source';
+import { TfAttribute, TfBlock, type TfModule, type TfResource } from '../parse/terraform';
+import type { YNode, YPair } from '../parse/yaml';
+import type { KubernetesRule, Rule, TerraformRule } from './rule';
+import { isSuppressed, parseDirectives, type CommentLine } from './suppress';
+import type { RampartConfig } from './config';
+import type { Finding, Note, Severity } from './types';
+
+export interface RuleFailure { ruleId: string; message: string }
+
+/** The rules in force for one scan or one editor session, with the configuration applied. */
+export class RuleSet {
+  readonly rules: Rule[];
+  private readonly byResource = new Map<string, TerraformRule[]>();
+  private readonly kubernetes: KubernetesRule[] = [];
+  private readonly byId = new Map<string, Rule>();
+  /** Rules that threw: reported once, then skipped. */
+  readonly failures = new Map<string, RuleFailure>();
+
+  constructor(all: readonly Rule[], private readonly config: Pick<RampartConfig, 'disabledRules' | 'enabledOnly' | 'severityOverrides'>) {
+    const disabled = new Set(config.disabledRules.map((s) => s.toLowerCase()));
+    const only = config.enabledOnly?.length ? new Set(config.enabledOnly.map((s) => s.toLowerCase())) : undefined;
+    this.rules = all.filter((r) => !disabled.has(r.id.toLowerCase()) && (!only || only.has(r.id.toLowerCase())));
+    for (const r of this.rules) {
+      this.byId.set(r.id, r);
+      if (r.target === 'terraform') {
+        for (const t of r.resources) {
+          let list = this.byResource.get(t);
+          if (!list) this.byResource.set(t, (list = []));
+          list.push(r);
+        }
+      } else this.kubernetes.push(r);
+    }
+  }
+
+  rule(id: string): Rule | undefined { return this.byId.get(id); }
+  severityOf(rule: Rule): Severity { return this.config.severityOverrides[rule.id] ?? rule.severity; }
+  terraformRulesFor(resource: TfResource): TerraformRule[] {
+    return this.byResource.get(resource.kind === 'data' ? `data.${resource.resourceType}` : resource.resourceType) ?? [];
+  }
+  get kubernetesRules(): readonly KubernetesRule[] { return this.kubernetes; }
+
+  private fail(rule: Rule, e: unknown, notes: Note[], file: string): void {
+    if (this.failures.has(rule.id)) return;
+    const message = e instanceof Error ? e.message : String(e);
+    this.failures.set(rule.id, { ruleId: rule.id, message });
+    notes.push({ file, level: 'error', message: `rule ${rule.id} failed and was skipped: ${message}` });
+  }
+
+  /** Runs the Terraform rules on every resource of a module and its local child modules. */
+  runTerraform(root: TfModule, notes: Note[], filter?: (r: TfResource) => boolean): { findings: Finding[]; suppressed: number } {
+    const findings: Finding[] = [];
+    let suppressed = 0;
+    const directiveCache = new Map<string, { d: ReturnType<typeof parseDirectives>; lines: Set<number> }>();
+    for (const m of root.allModules()) {
+      for (const resource of [...m.resources, ...m.dataSources]) {
+        if (resource.broken || (filter && !filter(resource))) continue;
+        const rules = this.terraformRulesFor(resource);
+        if (rules.length === 0) continue;
+        for (const rule of rules) {
+          if (this.failures.has(rule.id)) continue;
+          const local: Finding[] = [];
+          const ctx = {
+            module: m,
+            report: (r: { at: TfAttribute | TfBlock | Span; message: string; fix?: Finding['fix']; related?: Finding['related'] }) => {
+              local.push(this.terraformFinding(rule, resource, r));
+            },
+          };
+          try {
+            rule.check(resource, ctx);
+          } catch (e) {
+            this.fail(rule, e, notes, resource.file.path);
+            continue;
+          }
+          for (const f of local) {
+            let cached = directiveCache.get(resource.file.path);
+            if (!cached) {
+              cached = { d: parseDirectives(resource.file.comments), lines: new Set(resource.file.comments.map((c) => c.line)) };
+              directiveCache.set(resource.file.path, cached);
+            }
+            if (isSuppressed(f, rule, cached.d, cached.lines)) suppressed++;
+            else findings.push(f);
+          }
+        }
+      }
+    }
+    return { findings, suppressed };
+  }
+
+  private terraformFinding(rule: TerraformRule, resource: TfResource, r: { at: TfAttribute | TfBlock | Span; message: string; fix?: Finding['fix']; related?: Finding['related'] }): Finding {
+    let span: Span;
+    let file = resource.file.path;
+    if (r.at instanceof TfAttribute) { span = r.at.span; file = r.at.file.path; }
+    else if (r.at instanceof TfBlock) { span = r.at.headerSpan; file = r.at.file.path; }
+    else span = r.at;
+    const f: Finding = {
+      ruleId: rule.id, severity: this.severityOf(rule), title: rule.title, message: r.message,
+      file, span, address: resource.address, resourceSpan: resource.span, origin: 'rule',
+    };
+    if (r.fix) f.fix = r.fix;
+    if (r.related?.length) f.related = r.related;
+    return f;
+  }
+
+  /** Runs the Kubernetes rules on the objects of one file; `all` is every object of the scan. */
+  runKubernetes(objects: readonly K8sObject[], all: readonly K8sObject[], comments: readonly CommentLine[], notes: Note[]): { findings: Finding[]; suppressed: number } {
+    const findings: Finding[] = [];
+    let suppressed = 0;
+    const directives = parseDirectives(comments);
+    const commentLines = new Set(comments.map((c) => c.line));
+    for (const obj of objects) {
+      if (obj.broken) continue;
+      const skips = annotationSkips(obj);
+      for (const rule of this.kubernetes) {
+        if (this.failures.has(rule.id)) continue;
+        if (rule.kinds && !rule.kinds.includes(obj.kind)) continue;
+        const local: Finding[] = [];
+        try {
+          rule.check(obj, {
+            objects: all,
+            report: (r) => local.push(this.kubernetesFinding(rule, obj, r)),
+          });
+        } catch (e) {
+          this.fail(rule, e, notes, obj.file.path);
+          continue;
+        }
+        for (const f of local) {
+          const skipped = (rule.equivalents.checkov ?? []).some((id) => skips.has(id)) || skips.has(rule.id);
+          if (skipped || isSuppressed(f, rule, directives, commentLines)) suppressed++;
+          else findings.push(f);
+        }
+      }
+    }
+    return { findings, suppressed };
+  }
+
+  private kubernetesFinding(rule: KubernetesRule, obj: K8sObject, r: { at: YNode | YPair | Span; message: string; fix?: Finding['fix']; related?: Finding['related'] }): Finding {
+    const at = r.at;
+    let span: Span;
+    if ('t' in at) span = at.span;
+    else if ('keySpan' in at) span = at.span;
+    else span = at;
+    const f: Finding = {
+      ruleId: rule.id, severity: this.severityOf(rule), title: rule.title, message: r.message,
+      file: obj.file.path, span, address: obj.address, resourceSpan: obj.span, origin: 'rule',
+    };
+    if (r.fix) f.fix = r.fix;
+    if (r.related?.length) f.related = r.related;
+    return f;
+  }
+}
+
+/** Checkov's annotation form: `checkov.io/skip1: CKV_K8S_20=reason`; also `rampart.dev/ignore: id,id`. */
+function annotationSkips(obj: K8sObject): Set<string> {
+  const out = new Set<string>();
+  const metas = [obj.root.pairs.find((p) => p.key === 'metadata')?.value, obj.podMeta];
+  for (const meta of metas) {
+    if (!meta || meta.t !== 'map') continue;
+    const ann = meta.pairs.find((p) => p.key === 'annotations')?.value;
+    if (!ann || ann.t !== 'map') continue;
+    for (const p of ann.pairs) {
+      const v = p.value && p.value.t === 'scalar' ? String(p.value.value ?? '') : '';
+      if (/^checkov\.io\/skip\d*$/.test(p.key)) out.add(v.split('=')[0]!.trim());
+      if (p.key === 'rampart.dev/ignore') for (const id of v.split(',')) out.add(id.trim());
+    }
+  }
+  return out;
+}

@@ -1,0 +1,332 @@
+import type { Node, Tree } from 'web-tree-sitter';
+import { parse } from './treesitter';
+import { LineIndex, spanOf, type Span } from './source';
+
+/**
+ * A plain-JavaScript syntax tree of HCL expressions. Converting once from tree-sitter lets the
+ * tree be freed right after parsing and keeps evaluation free of wasm calls.
+ */
+export type Expr =
+  | { t: 'lit'; value: string | number | boolean | null; span: Span }
+  | { t: 'template'; parts: (string | Expr)[]; span: Span }
+  | { t: 'tuple'; items: Expr[]; span: Span }
+  | { t: 'object'; entries: ObjectEntry[]; span: Span }
+  | { t: 'var'; name: string; span: Span }
+  | { t: 'traverse'; base: Expr; steps: Step[]; span: Span }
+  | { t: 'call'; name: string; args: Expr[]; expandLast: boolean; span: Span }
+  | { t: 'cond'; test: Expr; then: Expr; else: Expr; span: Span }
+  | { t: 'unary'; op: string; operand: Expr; span: Span }
+  | { t: 'binary'; op: string; left: Expr; right: Expr; span: Span }
+  | { t: 'for'; span: Span }
+  | { t: 'unsupported'; span: Span };
+
+export type Step = { attr: string } | { index: Expr } | { splat: true };
+
+export interface ObjectEntry { key: Expr; keyName: string | undefined; value: Expr; span: Span }
+
+export interface HclAttribute {
+  readonly name: string;
+  readonly span: Span;
+  readonly nameSpan: Span;
+  readonly expr: Expr;
+}
+
+export interface HclBlock {
+  readonly type: string;
+  readonly labels: string[];
+  readonly span: Span;
+  /** From the block type to the opening brace. */
+  readonly headerSpan: Span;
+  /** Offset just after `{` and just before `}`; -1 when the block is not closed. */
+  readonly openBrace: number;
+  readonly closeBrace: number;
+  readonly attributes: Map<string, HclAttribute>;
+  readonly blocks: HclBlock[];
+  /** The block or something inside it did not parse; rules stay silent on it. */
+  readonly broken: boolean;
+}
+
+export interface HclFile {
+  readonly path: string;
+  readonly text: string;
+  readonly lines: LineIndex;
+  readonly blocks: HclBlock[];
+  readonly attributes: Map<string, HclAttribute>;
+  readonly comments: { line: number; text: string; span: Span }[];
+  readonly hasErrors: boolean;
+}
+
+const MAX_DEPTH = 400;
+
+export function parseHcl(filePath: string, text: string, keepTree?: (tree: Tree) => void): HclFile {
+  const tree = parse('terraform', text);
+  try {
+    return buildFile(filePath, text, tree.rootNode);
+  } finally {
+    if (keepTree) keepTree(tree); else tree.delete();
+  }
+}
+
+export function buildFile(filePath: string, text: string, root: Node): HclFile {
+  const comments: HclFile['comments'] = [];
+  const blocks: HclBlock[] = [];
+  const attributes = new Map<string, HclAttribute>();
+  collectComments(root, comments);
+  for (const child of root.namedChildren) {
+    if (child?.type === 'body') {
+      for (const item of child.namedChildren) {
+        if (!item) continue;
+        if (item.type === 'block') blocks.push(buildBlock(item, 0));
+        else if (item.type === 'attribute') {
+          const a = buildAttribute(item, 0);
+          if (a) attributes.set(a.name, a);
+        }
+      }
+    }
+  }
+  return { path: filePath, text, lines: new LineIndex(text), blocks, attributes, comments, hasErrors: root.hasError };
+}
+
+function collectComments(root: Node, out: HclFile['comments']): void {
+  // Comments are extras and can sit anywhere; a cursor walk is the cheapest complete visit.
+  const cursor = root.walk();
+  let depth = 0;
+  for (;;) {
+    const node = cursor.currentNode;
+    if (node.type === 'comment') out.push({ line: node.startPosition.row, text: node.text, span: spanOf(node) });
+    if ((node.type === 'comment' || node.childCount === 0 || depth > MAX_DEPTH) ? false : cursor.gotoFirstChild()) { depth++; continue; }
+    while (!cursor.gotoNextSibling()) {
+      if (!cursor.gotoParent()) { cursor.delete(); return; }
+      depth--;
+    }
+  }
+}
+
+function identifierText(node: Node | null): string | undefined {
+  return node && node.type === 'identifier' ? node.text : undefined;
+}
+
+function buildBlock(node: Node, depth: number): HclBlock {
+  const labels: string[] = [];
+  let type = '';
+  let openBrace = -1, closeBrace = -1;
+  let headerEnd = node.endIndex;
+  let headerEndNode: Node = node;
+  const attributes = new Map<string, HclAttribute>();
+  const blocks: HclBlock[] = [];
+  let broken = node.hasError || node.isMissing;
+  for (const child of node.children) {
+    if (!child) continue;
+    switch (child.type) {
+      case 'identifier':
+        if (!type) type = child.text; else labels.push(child.text);
+        break;
+      case 'string_lit':
+        labels.push(stringLitText(child));
+        break;
+      case 'block_start':
+        openBrace = child.endIndex;
+        headerEnd = child.endIndex;
+        headerEndNode = child;
+        break;
+      case 'block_end':
+        if (!child.isMissing) closeBrace = child.startIndex; else broken = true;
+        break;
+      case 'body':
+        if (depth > MAX_DEPTH) { broken = true; break; }
+        for (const item of child.namedChildren) {
+          if (!item) continue;
+          if (item.type === 'attribute') {
+            const a = buildAttribute(item, depth + 1);
+            if (a) attributes.set(a.name, a);
+          } else if (item.type === 'block') blocks.push(buildBlock(item, depth + 1));
+          else if (item.type === 'ERROR') broken = true;
+        }
+        break;
+      case 'ERROR':
+        broken = true;
+        break;
+    }
+  }
+  const span = spanOf(node);
+  const headerSpan: Span = {
+    start: span.start, end: headerEnd, startLine: span.startLine, startCol: span.startCol,
+    endLine: headerEndNode === node ? span.startLine : headerEndNode.endPosition.row,
+    endCol: headerEndNode === node ? span.startCol + type.length : headerEndNode.endPosition.column,
+  };
+  if (headerEndNode === node) headerSpan.end = span.start + type.length;
+  return { type, labels, span, headerSpan, openBrace, closeBrace, attributes, blocks, broken };
+}
+
+function buildAttribute(node: Node, depth: number): HclAttribute | undefined {
+  const nameNode = node.namedChildren[0] ?? null;
+  const exprNode = node.namedChildren[1] ?? null;
+  const name = identifierText(nameNode);
+  if (!name || !nameNode) return undefined;
+  const expr: Expr = exprNode && !node.hasError ? buildExpr(exprNode, depth) : { t: 'unsupported', span: spanOf(exprNode ?? node) };
+  return { name, span: spanOf(node), nameSpan: spanOf(nameNode), expr };
+}
+
+export function stringLitText(node: Node): string {
+  let out = '';
+  for (const c of node.namedChildren) if (c?.type === 'template_literal') out += unescapeHcl(c.text);
+  return out;
+}
+
+function unescapeHcl(raw: string): string {
+  if (!raw.includes('\\') && !raw.includes('$${') && !raw.includes('%%{')) return raw;
+  return raw.replace(/\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)|\$\$\{|%%\{/g, (m, esc: string | undefined) => {
+    if (m === '$${') return '${';
+    if (m === '%%{') return '%{';
+    switch (esc?.[0]) {
+      case 'n': return '\n';
+      case 'r': return '\r';
+      case 't': return '\t';
+      case '"': return '"';
+      case '\\': return '\\';
+      case 'u': case 'U': return String.fromCodePoint(parseInt(esc.slice(1), 16));
+      default: return m;
+    }
+  });
+}
+
+export function buildExpr(node: Node, depth: number): Expr {
+  const span = spanOf(node);
+  if (depth > MAX_DEPTH || node.hasError) return { t: 'unsupported', span };
+  switch (node.type) {
+    case 'expression': {
+      const kids = node.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment');
+      if (kids.length === 0) return { t: 'unsupported', span };
+      const base = buildExpr(kids[0]!, depth + 1);
+      if (kids.length === 1) return base;
+      const steps: Step[] = [];
+      for (const k of kids.slice(1)) {
+        if (k.type === 'get_attr') steps.push({ attr: k.namedChildren[0]?.text ?? '' });
+        else if (k.type === 'index') steps.push(indexStep(k, depth));
+        else if (k.type === 'splat') steps.push({ splat: true });
+        else return { t: 'unsupported', span };
+      }
+      return { t: 'traverse', base, steps, span };
+    }
+    case 'literal_value': {
+      const c = node.namedChildren[0];
+      if (!c) return { t: 'unsupported', span };
+      if (c.type === 'string_lit') return { t: 'lit', value: stringLitText(c), span };
+      if (c.type === 'numeric_lit') return { t: 'lit', value: Number(c.text), span };
+      if (c.type === 'bool_lit') return { t: 'lit', value: c.text === 'true', span };
+      if (c.type === 'null_lit') return { t: 'lit', value: null, span };
+      return { t: 'unsupported', span };
+    }
+    case 'template_expr': {
+      const c = node.namedChildren[0];
+      return c ? buildTemplate(c, depth) : { t: 'unsupported', span };
+    }
+    case 'collection_value': {
+      const c = node.namedChildren[0];
+      if (c?.type === 'tuple') {
+        return { t: 'tuple', items: c.namedChildren.filter((x): x is Node => x?.type === 'expression').map((x) => buildExpr(x, depth + 1)), span };
+      }
+      if (c?.type === 'object') {
+        const entries: ObjectEntry[] = [];
+        for (const e of c.namedChildren) {
+          if (e?.type !== 'object_elem') continue;
+          const k = e.childForFieldName('key'), v = e.childForFieldName('val');
+          if (!k || !v) continue;
+          const key = buildExpr(k, depth + 1);
+          entries.push({ key, keyName: objectKeyName(key), value: buildExpr(v, depth + 1), span: spanOf(e) });
+        }
+        return { t: 'object', entries, span };
+      }
+      return { t: 'unsupported', span };
+    }
+    case 'variable_expr':
+      return { t: 'var', name: node.namedChildren[0]?.text ?? node.text, span };
+    case 'function_call': {
+      const name = node.namedChildren[0]?.text ?? '';
+      const argsNode = node.namedChildren.find((c) => c?.type === 'function_arguments');
+      const args = argsNode ? argsNode.namedChildren.filter((x): x is Node => x?.type === 'expression').map((x) => buildExpr(x, depth + 1)) : [];
+      const expandLast = !!argsNode?.namedChildren.some((x) => x?.type === 'ellipsis');
+      return { t: 'call', name, args, expandLast, span };
+    }
+    case 'conditional': {
+      const [a, b, c] = node.namedChildren.filter((x): x is Node => x?.type === 'expression');
+      if (!a || !b || !c) return { t: 'unsupported', span };
+      return { t: 'cond', test: buildExpr(a, depth + 1), then: buildExpr(b, depth + 1), else: buildExpr(c, depth + 1), span };
+    }
+    case 'operation': {
+      const c = node.namedChildren[0];
+      return c ? buildExpr(c, depth + 1) : { t: 'unsupported', span };
+    }
+    case 'unary_operation': {
+      const operand = node.namedChildren[0];
+      const op = node.children[0]?.type ?? '';
+      return operand ? { t: 'unary', op, operand: buildExpr(operand, depth + 1), span } : { t: 'unsupported', span };
+    }
+    case 'binary_operation': {
+      const [l, r] = node.namedChildren;
+      const opNode = node.children.find((c) => c && !c.isNamed);
+      if (!l || !r || !opNode) return { t: 'unsupported', span };
+      return { t: 'binary', op: opNode.type, left: buildExpr(l, depth + 1), right: buildExpr(r, depth + 1), span };
+    }
+    case 'for_expr':
+      return { t: 'for', span };
+    case 'get_attr': case 'index': case 'splat':
+      return { t: 'unsupported', span };
+    default:
+      // A bare primary (variable_expr, function_call, ...) may appear without an expression wrapper.
+      return { t: 'unsupported', span };
+  }
+}
+
+function objectKeyName(key: Expr): string | undefined {
+  if (key.t === 'var') return key.name;
+  if (key.t === 'lit' && typeof key.value === 'string') return key.value;
+  if (key.t === 'template' && key.parts.length === 1 && typeof key.parts[0] === 'string') return key.parts[0];
+  if (key.t === 'template' && key.parts.length === 0) return '';
+  return undefined;
+}
+
+function indexStep(node: Node, depth: number): Step {
+  const inner = node.namedChildren[0];
+  if (inner?.type === 'new_index') {
+    const e = inner.namedChildren[0];
+    return e ? { index: buildExpr(e, depth + 1) } : { splat: true };
+  }
+  if (inner?.type === 'legacy_index') {
+    const n = Number(inner.text.replace(/^\./, ''));
+    return { index: { t: 'lit', value: n, span: spanOf(inner) } };
+  }
+  return { splat: true };
+}
+
+function buildTemplate(node: Node, depth: number): Expr {
+  const span = spanOf(node);
+  const parts: (string | Expr)[] = [];
+  const heredoc = node.type === 'heredoc_template';
+  for (const c of node.namedChildren) {
+    if (!c) continue;
+    if (c.type === 'template_literal') parts.push(heredoc ? c.text : unescapeHcl(c.text));
+    else if (c.type === 'template_interpolation') {
+      const e = c.namedChildren.find((x) => x?.type === 'expression');
+      parts.push(e ? buildExpr(e, depth + 1) : { t: 'unsupported', span: spanOf(c) });
+    } else if (c.type === 'template_directive') parts.push({ t: 'unsupported', span: spanOf(c) });
+  }
+  if (heredoc) {
+    // The grammar leaves the newline after the opening marker and the indentation in the
+    // literal text; `<<-` strips the common leading whitespace as Terraform does.
+    const start = node.namedChildren.find((x) => x?.type === 'heredoc_start')?.text ?? '<<';
+    if (parts.length && typeof parts[0] === 'string') parts[0] = parts[0].replace(/^\r?\n/, '');
+    if (start.startsWith('<<-')) return { t: 'template', parts: dedent(parts), span };
+  }
+  if (parts.length === 1 && typeof parts[0] === 'string') return { t: 'lit', value: parts[0], span };
+  return { t: 'template', parts, span };
+}
+
+function dedent(parts: (string | Expr)[]): (string | Expr)[] {
+  const texts = parts.filter((p): p is string => typeof p === 'string').join('\u0000');
+  const indents = texts.split('\n').filter((l) => l.trim() !== '' && !l.includes('\u0000')).map((l) => /^[ \t]*/.exec(l)![0].length);
+  const n = indents.length ? Math.min(...indents) : 0;
+  if (n === 0) return parts;
+  const re = new RegExp(`(^|\\n)[ \\t]{0,${n}}`, 'g');
+  return parts.map((p, i) => (typeof p === 'string' ? (i === 0 ? p : p).replace(re, '$1') : p));
+}

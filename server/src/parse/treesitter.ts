@@ -1,0 +1,67 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Language, Parser, type Tree } from 'web-tree-sitter';
+
+export type GrammarName = 'terraform' | 'yaml';
+
+const WASM_FILES: Record<GrammarName | 'runtime', { file: string; pkg: string }> = {
+  runtime: { file: 'tree-sitter.wasm', pkg: 'web-tree-sitter' },
+  terraform: { file: 'tree-sitter-terraform.wasm', pkg: '@tree-sitter-grammars/tree-sitter-hcl' },
+  yaml: { file: 'tree-sitter-yaml.wasm', pkg: '@tree-sitter-grammars/tree-sitter-yaml' },
+};
+
+/**
+ * The bundles carry the wasm files next to themselves (dist/); tests and development runs find
+ * them in node_modules. Looking next to the running script first keeps a packaged extension
+ * independent of any node_modules folder.
+ */
+export function locateWasm(which: GrammarName | 'runtime'): string {
+  const { file, pkg } = WASM_FILES[which];
+  const here = typeof __dirname === 'string' ? __dirname : process.cwd();
+  const candidates = [
+    path.join(here, file),
+    path.join(here, '..', 'dist', file),
+    path.join(here, '..', '..', 'dist', file),
+    path.join(here, '..', 'node_modules', pkg, file),
+    path.join(here, '..', '..', 'node_modules', pkg, file),
+    path.join(here, '..', '..', '..', 'node_modules', pkg, file),
+    path.join(process.cwd(), 'node_modules', pkg, file),
+  ];
+  for (const c of candidates) if (fs.existsSync(c)) return c;
+  throw new Error(`Rampart cannot find ${file}; looked in:\n  ${candidates.join('\n  ')}`);
+}
+
+let ready: Promise<void> | undefined;
+const languages = new Map<GrammarName, Language>();
+
+/** Loads the tree-sitter runtime and both grammars once per process (or worker). */
+export function initParsers(): Promise<void> {
+  ready ??= (async () => {
+    const runtime = locateWasm('runtime');
+    await Parser.init({ locateFile: () => runtime });
+    for (const name of ['terraform', 'yaml'] as const) {
+      languages.set(name, await Language.load(fs.readFileSync(locateWasm(name))));
+    }
+  })();
+  return ready;
+}
+
+const parsers = new Map<GrammarName, Parser>();
+
+export function parserFor(name: GrammarName): Parser {
+  let p = parsers.get(name);
+  if (!p) {
+    const lang = languages.get(name);
+    if (!lang) throw new Error('initParsers() must complete before parsing');
+    p = new Parser();
+    p.setLanguage(lang);
+    parsers.set(name, p);
+  }
+  return p;
+}
+
+export function parse(name: GrammarName, text: string, old?: Tree): Tree {
+  const tree = parserFor(name).parse(text, old ?? null);
+  if (!tree) throw new Error(`tree-sitter returned no tree for a ${name} document`);
+  return tree;
+}
