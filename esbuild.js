@@ -9,6 +9,10 @@ const watch = process.argv.includes('--watch');
 const withTests = process.argv.includes('--tests');
 const production = process.argv.includes('--production');
 const pkg = require('./package.json');
+// OUT_DIR lets several builds run side by side (dist/ and out/test/ below it).
+const outRoot = process.env.OUT_DIR ? path.resolve(process.env.OUT_DIR) : undefined;
+const distDir = outRoot ? path.join(outRoot, 'dist') : 'dist';
+const testDir = outRoot ? path.join(outRoot, 'test') : 'out/test';
 
 const common = {
   bundle: true,
@@ -54,15 +58,15 @@ function testEntries() {
 
 async function main() {
   const builds = [
-    { ...common, entryPoints: { extension: 'client/src/extension.ts' }, outdir: 'dist', external: ['vscode'] },
-    { ...common, entryPoints: { server: 'server/src/server.ts', cli: 'server/src/cli.ts' }, outdir: 'dist',
+    { ...common, entryPoints: { extension: 'client/src/extension.ts' }, outdir: distDir, external: ['vscode'] },
+    { ...common, entryPoints: { server: 'server/src/server.ts', cli: 'server/src/cli.ts' }, outdir: distDir,
       banner: { js: '#!/usr/bin/env node' } },
   ];
   if (withTests) {
-    builds.push({ ...common, sourcemap: true, entryPoints: testEntries(), outdir: 'out/test', outbase: 'test', external: ['vscode', 'playwright-core'] });
+    builds.push({ ...common, sourcemap: true, entryPoints: testEntries(), outdir: testDir, outbase: 'test', external: ['vscode', 'playwright-core'] });
   }
-  copyWasm('dist');
-  if (withTests) copyWasm('out/test');
+  copyWasm(distDir);
+  if (withTests) copyWasm(testDir);
   if (watch) {
     const ctxs = await Promise.all(builds.map((b) => esbuild.context(b)));
     await Promise.all(ctxs.map((c) => c.watch()));
@@ -70,7 +74,7 @@ async function main() {
     return;
   }
   await Promise.all(builds.map((b) => esbuild.build(b)));
-  fs.chmodSync('dist/cli.js', 0o755);
+  fs.chmodSync(path.join(distDir, 'cli.js'), 0o755);
 }
 
 main().catch((e) => { console.error(e); process.exit(1); });
