@@ -7,5 +7,6 @@ import { rules as iam } from './iam';
 import { rules as services } from './services';
 import { rules as datastores } from './datastores';
 import { rules as analytics } from './analytics';
+import { rules as messaging } from './messaging';
 
-export const rules: Rule[] = [...s3, ...logging, ...network, ...ec2, ...iam, ...services, ...datastores, ...analytics];
+export const rules: Rule[] = [...s3, ...logging, ...network, ...ec2, ...iam, ...services, ...datastores, ...analytics, ...messaging];
