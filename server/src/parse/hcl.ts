@@ -196,17 +196,7 @@ export function buildExpr(node: Node, depth: number): Expr {
   switch (node.type) {
     case 'expression': {
       const kids = node.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment');
-      if (kids.length === 0) return { t: 'unsupported', span };
-      const base = buildExpr(kids[0]!, depth + 1);
-      if (kids.length === 1) return base;
-      const steps: Step[] = [];
-      for (const k of kids.slice(1)) {
-        if (k.type === 'get_attr') steps.push({ attr: k.namedChildren[0]?.text ?? '' });
-        else if (k.type === 'index') steps.push(indexStep(k, depth));
-        else if (k.type === 'splat') steps.push({ splat: true });
-        else return { t: 'unsupported', span };
-      }
-      return { t: 'traverse', base, steps, span };
+      return buildOperand(kids, span, depth);
     }
     case 'literal_value': {
       const c = node.namedChildren[0];
@@ -258,15 +248,20 @@ export function buildExpr(node: Node, depth: number): Expr {
       return c ? buildExpr(c, depth + 1) : { t: 'unsupported', span };
     }
     case 'unary_operation': {
-      const operand = node.namedChildren[0];
       const op = node.children[0]?.type ?? '';
-      return operand ? { t: 'unary', op, operand: buildExpr(operand, depth + 1), span } : { t: 'unsupported', span };
+      const kids = node.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment');
+      if (kids.length === 0) return { t: 'unsupported', span };
+      return { t: 'unary', op, operand: buildOperand(kids, span, depth), span };
     }
     case 'binary_operation': {
-      const [l, r] = node.namedChildren;
-      const opNode = node.children.find((c) => c && !c.isNamed);
-      if (!l || !r || !opNode) return { t: 'unsupported', span };
-      return { t: 'binary', op: opNode.type, left: buildExpr(l, depth + 1), right: buildExpr(r, depth + 1), span };
+      // Operands are not wrapped: `var.a == "x"` is (variable_expr get_attr "==" literal_value).
+      const opIndex = node.children.findIndex((c) => !!c && !c.isNamed);
+      const opNode = node.children[opIndex];
+      if (opIndex < 0 || !opNode) return { t: 'unsupported', span };
+      const left = node.children.slice(0, opIndex).filter((c): c is Node => !!c && c.isNamed && c.type !== 'comment');
+      const right = node.children.slice(opIndex + 1).filter((c): c is Node => !!c && c.isNamed && c.type !== 'comment');
+      if (!left.length || !right.length) return { t: 'unsupported', span };
+      return { t: 'binary', op: opNode.type, left: buildOperand(left, span, depth), right: buildOperand(right, span, depth), span };
     }
     case 'for_expr':
       return { t: 'for', span };
@@ -276,6 +271,21 @@ export function buildExpr(node: Node, depth: number): Expr {
       // A bare primary (variable_expr, function_call, ...) may appear without an expression wrapper.
       return { t: 'unsupported', span };
   }
+}
+
+/** A primary expression followed by attribute, index and splat steps. */
+function buildOperand(kids: Node[], span: Span, depth: number): Expr {
+  if (kids.length === 0) return { t: 'unsupported', span };
+  const base = buildExpr(kids[0]!, depth + 1);
+  if (kids.length === 1) return base;
+  const steps: Step[] = [];
+  for (const k of kids.slice(1)) {
+    if (k.type === 'get_attr') steps.push({ attr: k.namedChildren[0]?.text ?? '' });
+    else if (k.type === 'index') steps.push(indexStep(k, depth));
+    else if (k.type === 'splat') steps.push({ splat: true });
+    else return { t: 'unsupported', span };
+  }
+  return { t: 'traverse', base, steps, span };
 }
 
 function objectKeyName(key: Expr): string | undefined {
