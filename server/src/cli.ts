@@ -258,6 +258,7 @@ function rulesCommand(format: string): number {
 
 export async function main(argv: string[]): Promise<number> {
   try {
+    await initParsers(); // .rampart.yaml is read with the YAML grammar while the arguments are checked
     const cmd = parseCli(argv);
     if (cmd.command === 'version') { process.stdout.write(`${VERSION}\n`); return 0; }
     if (cmd.command === 'help') { process.stdout.write(USAGE + '\n'); return argv.length === 0 ? 2 : 0; }

@@ -28,15 +28,13 @@ export function parseYaml(filePath: string, text: string): YamlFile {
   const tree = parse('yaml', text);
   try {
     const root = tree.rootNode;
-    const comments: YamlFile['comments'] = [];
+    const comments = collectComments(root);
     const documents: YDocument[] = [];
     for (const child of root.children) {
       if (!child) continue;
-      if (child.type === 'comment') comments.push({ line: child.startPosition.row, text: child.text, span: spanOf(child) });
-      else if (child.type === 'document') {
-        const b = new Builder(comments);
+      if (child.type === 'document') {
+        const b = new Builder();
         const body = child.namedChildren.find((c) => c && c.type !== 'comment' && c.type !== 'yaml_directive' && c.type !== 'tag_directive' && c.type !== 'reserved_directive');
-        for (const c of child.namedChildren) if (c?.type === 'comment') comments.push({ line: c.startPosition.row, text: c.text, span: spanOf(c) });
         documents.push({ root: body ? b.node(body, 0) : null, span: spanOf(child), broken: child.hasError });
       }
     }
@@ -46,10 +44,24 @@ export function parseYaml(filePath: string, text: string): YamlFile {
   }
 }
 
+function collectComments(root: Node): YamlFile['comments'] {
+  const out: YamlFile['comments'] = [];
+  const cursor = root.walk();
+  let depth = 0;
+  for (;;) {
+    const node = cursor.currentNode;
+    if (node.type === 'comment') out.push({ line: node.startPosition.row, text: node.text, span: spanOf(node) });
+    if (node.type !== 'comment' && node.childCount > 0 && depth < 1000 && cursor.gotoFirstChild()) { depth++; continue; }
+    while (!cursor.gotoNextSibling()) {
+      if (!cursor.gotoParent()) { cursor.delete(); return out; }
+      depth--;
+    }
+  }
+}
+
 class Builder {
   private readonly anchors = new Map<string, YNode>();
   private merged = 0;
-  constructor(private readonly comments: YamlFile['comments']) {}
 
   node(n: Node, depth: number): YNode | null {
     if (depth > MAX_DEPTH) return null;
@@ -61,7 +73,7 @@ class Builder {
         if (!c) continue;
         if (c.type === 'anchor') anchor = c.namedChildren[0]?.text;
         else if (c.type === 'tag') tag = c.text;
-        else if (c.type === 'comment') this.comments.push({ line: c.startPosition.row, text: c.text, span: spanOf(c) });
+        else if (c.type === 'comment') continue;
         else content ??= c;
       }
     } else content = n;
@@ -79,7 +91,7 @@ class Builder {
         const pairs: YPair[] = [];
         for (const p of c.namedChildren) {
           if (!p) continue;
-          if (p.type === 'comment') { this.comments.push({ line: p.startPosition.row, text: p.text, span: spanOf(p) }); continue; }
+          if (p.type === 'comment') continue;
           if (p.type !== 'block_mapping_pair' && p.type !== 'flow_pair') {
             if (p.type === 'flow_node') { // `{a}`: a key without value
               const k = this.node(p, depth + 1);
@@ -104,9 +116,8 @@ class Builder {
         const items: YNode[] = [];
         for (const it of c.namedChildren) {
           if (!it) continue;
-          if (it.type === 'comment') { this.comments.push({ line: it.startPosition.row, text: it.text, span: spanOf(it) }); continue; }
+          if (it.type === 'comment') continue;
           const inner = it.type === 'block_sequence_item' ? it.namedChildren.find((x) => x && x.type !== 'comment') : it;
-          if (it.type === 'block_sequence_item') for (const x of it.namedChildren) if (x?.type === 'comment') this.comments.push({ line: x.startPosition.row, text: x.text, span: spanOf(x) });
           if (inner?.type === 'flow_pair') {
             const k = inner.childForFieldName('key'), v = inner.childForFieldName('value');
             const key = k ? this.node(k, depth + 1) : null;

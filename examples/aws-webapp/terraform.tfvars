@@ -1,0 +1,2 @@
+project     = "acme-shop"
+environment = "prod"

@@ -1,0 +1,90 @@
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import { initParsers } from '../server/src/parse/treesitter';
+import { isHelmTemplate, parseKubernetes } from '../server/src/parse/kubernetes';
+import { at, parseYaml, scalar, str } from '../server/src/parse/yaml';
+import { scanFiles } from './helpers';
+
+describe('Kubernetes model', () => {
+  before(() => initParsers());
+
+  it('reads multi-document files and pod specs of every workload kind', () => {
+    const text = `apiVersion: v1
+kind: Pod
+metadata: { name: p, namespace: prod }
+spec:
+  containers: [{ name: a, image: "nginx" }]
+---
+apiVersion: batch/v1
+kind: CronJob
+metadata:
+  name: nightly
+spec:
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          initContainers:
+            - name: init
+              image: busybox
+          containers:
+            - name: job
+              image: alpine:3
+---
+# not Kubernetes
+foo: bar
+---
+apiVersion: v1
+kind: List
+items:
+  - apiVersion: v1
+    kind: Service
+    metadata: { name: s }
+`;
+    const k = parseKubernetes('/k.yaml', text)!;
+    assert.deepEqual(k.objects.map((o) => o.address), ['Pod.prod.p', 'CronJob.default.nightly', 'Service.default.s']);
+    assert.deepEqual(k.objects[1]!.containers.map((c) => `${c.kind}:${c.name}`), ['containers:job', 'initContainers:init']);
+    assert.equal(k.objects[0]!.containers[0]!.name, 'a');
+    const image = at(k.objects[1]!.containers[0]!.node, 'image')!;
+    assert.equal(text.slice(image.span.start, image.span.end), 'alpine:3');
+  });
+
+  it('types scalars by the YAML 1.2 core schema', () => {
+    const y = parseYaml('/x.yaml', 'a: true\nb: "true"\nc: 1000\nd: ~\ne: 0x10\nf: 1.5\ng: yes\nh: |\n  line1\n  line2\ni: \'it\'\'s\'\nj: "a\\tb"\n');
+    const root = y.documents[0]!.root;
+    assert.equal(scalar(at(root, 'a')), true);
+    assert.equal(scalar(at(root, 'b')), 'true');
+    assert.equal(scalar(at(root, 'c')), 1000);
+    assert.equal(scalar(at(root, 'd')), null);
+    assert.equal(scalar(at(root, 'e')), 16);
+    assert.equal(scalar(at(root, 'f')), 1.5);
+    assert.equal(scalar(at(root, 'g')), 'yes');
+    assert.equal(str(at(root, 'h')), 'line1\nline2\n');
+    assert.equal(str(at(root, 'i')), "it's");
+    assert.equal(str(at(root, 'j')), 'a\tb');
+  });
+
+  it('resolves anchors, aliases and merge keys without blowing up', () => {
+    const y = parseYaml('/x.yaml', 'base: &b\n  privileged: true\nc:\n  <<: *b\n  name: x\n');
+    assert.equal(scalar(at(y.documents[0]!.root, 'c', 'privileged')), true);
+    let bomb = 'a: &a ["x","x","x","x","x","x","x","x","x"]\n';
+    for (let i = 0; i < 9; i++) bomb += `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(9).fill('*' + String.fromCharCode(97 + i)).join(',')}]\n`;
+    const started = Date.now();
+    const big = parseYaml('/bomb.yaml', bomb);
+    assert.ok(big.documents.length === 1);
+    assert.ok(Date.now() - started < 2000);
+  });
+
+  it('passes over YAML that is not Kubernetes, and recognises Helm templates', () => {
+    assert.equal(parseKubernetes('/ci.yaml', 'jobs:\n  build:\n    runs-on: ubuntu-latest\n'), undefined);
+    assert.ok(isHelmTemplate('kind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\n'));
+  });
+
+  it('notes Helm templates instead of failing on them', async () => {
+    const r = await scanFiles({ 'chart/templates/deploy.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\n' });
+    assert.equal(r.findings.length, 0);
+    assert.equal(r.notes.length, 1);
+    assert.equal(r.notes[0]!.level, 'info');
+    assert.match(r.notes[0]!.message, /Helm template/);
+  });
+});
