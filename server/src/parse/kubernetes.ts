@@ -67,7 +67,10 @@ export function isHelmTemplate(text: string): boolean {
 
 export function parseKubernetes(path: string, text: string): K8sFile | undefined {
   if (!mayHoldKubernetes(text)) return undefined;
-  const file = parseYaml(path, text);
+  return kubernetesFromYaml(parseYaml(path, text));
+}
+
+export function kubernetesFromYaml(file: YamlFile): K8sFile {
   const objects: K8sObject[] = [];
   for (const doc of file.documents) {
     if (!doc.root || doc.root.t !== 'map') continue;

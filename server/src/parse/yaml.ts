@@ -27,21 +27,23 @@ const MAX_MERGED_PAIRS = 10_000;
 export function parseYaml(filePath: string, text: string): YamlFile {
   const tree = parse('yaml', text);
   try {
-    const root = tree.rootNode;
-    const comments = collectComments(root);
-    const documents: YDocument[] = [];
-    for (const child of root.children) {
-      if (!child) continue;
-      if (child.type === 'document') {
-        const b = new Builder();
-        const body = child.namedChildren.find((c) => c && c.type !== 'comment' && c.type !== 'yaml_directive' && c.type !== 'tag_directive' && c.type !== 'reserved_directive');
-        documents.push({ root: body ? b.node(body, 0) : null, span: spanOf(child), broken: child.hasError });
-      }
-    }
-    return { path: filePath, text, lines: new LineIndex(text), documents, comments, hasErrors: root.hasError };
+    return buildYaml(filePath, text, tree.rootNode);
   } finally {
     tree.delete();
   }
+}
+
+/** Builds the YAML model from an existing tree (the editor keeps trees for incremental parsing). */
+export function buildYaml(filePath: string, text: string, root: Node): YamlFile {
+  const comments = collectComments(root);
+  const documents: YDocument[] = [];
+  for (const child of root.children) {
+    if (child?.type !== 'document') continue;
+    const b = new Builder();
+    const body = child.namedChildren.find((c) => c && c.type !== 'comment' && c.type !== 'yaml_directive' && c.type !== 'tag_directive' && c.type !== 'reserved_directive');
+    documents.push({ root: body ? b.node(body, 0) : null, span: spanOf(child), broken: child.hasError });
+  }
+  return { path: filePath, text, lines: new LineIndex(text), documents, comments, hasErrors: root.hasError };
 }
 
 function collectComments(root: Node): YamlFile['comments'] {

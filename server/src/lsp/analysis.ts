@@ -1,0 +1,98 @@
+import * as path from 'node:path';
+import type { HclFile } from '../parse/hcl';
+import { isHelmTemplate, kubernetesFromYaml, mayHoldKubernetes, type K8sObject } from '../parse/kubernetes';
+import { loadRootModule, type ModuleLoadContext, type SourceProvider } from '../parse/terraform';
+import { DiskProvider } from '../engine/scan';
+import type { RuleSet } from '../engine/run';
+import type { Finding, Note } from '../engine/types';
+import type { SourceDocument } from './documents';
+
+/** Open documents' unsaved text over the disk. */
+class OverlayProvider implements SourceProvider {
+  constructor(private readonly open: ReadonlyMap<string, SourceDocument>, private readonly disk: DiskProvider) {}
+  readFile(abs: string): string | undefined {
+    return this.open.get(abs)?.text ?? this.disk.readFile(abs);
+  }
+  listDir(abs: string): string[] | undefined {
+    const names = new Set(this.disk.listDir(abs) ?? []);
+    for (const p of this.open.keys()) if (path.dirname(p) === abs) names.add(path.basename(p));
+    return names.size ? [...names] : undefined;
+  }
+}
+
+export interface AnalysisResult {
+  /** Findings by file path, for every file of the module (or the one YAML file). */
+  byFile: Map<string, Finding[]>;
+  notes: Note[];
+  /** Files that took part (so that stale diagnostics on them can be cleared). */
+  files: string[];
+}
+
+/**
+ * Runs the engine for the editor. A Terraform document is judged with its module: the other
+ * files come from disk (parsed once and cached until they change) or from their open editors.
+ */
+export class Analyzer {
+  /** Parsed files by path; open documents replace their entry on every change. */
+  private readonly parsed = new Map<string, HclFile | null>();
+
+  constructor(public ruleSet: RuleSet, public maxFileBytes: number, private readonly open: ReadonlyMap<string, SourceDocument>) {}
+
+  /** A file on disk changed, appeared or went away. */
+  invalidate(filePath: string): void {
+    this.parsed.delete(filePath);
+  }
+
+  invalidateAll(): void {
+    this.parsed.clear();
+  }
+
+  analyzeTerraform(doc: SourceDocument): AnalysisResult {
+    const notes: Note[] = [];
+    for (const d of this.open.values()) {
+      if (d.kind !== 'terraform' && d.kind !== 'tfvars') continue;
+      if (path.dirname(d.path) !== path.dirname(doc.path) && d !== doc) continue;
+      const f = d.hcl();
+      if (f) this.parsed.set(d.path, f);
+    }
+    const provider = new OverlayProvider(this.open, new DiskProvider(this.maxFileBytes, notes));
+    const ctx: ModuleLoadContext = { provider, parsed: this.parsed, notes, maxDepth: 8 };
+    const dir = path.dirname(doc.path);
+    const mod = loadRootModule(dir, ctx);
+    const byFile = new Map<string, Finding[]>();
+    const files = new Set<string>([doc.path]);
+    if (mod) {
+      for (const m of mod.allModules()) for (const f of m.files) files.add(f.path);
+      const r = this.ruleSet.runTerraform(mod, notes);
+      for (const f of r.findings) {
+        let list = byFile.get(f.file);
+        if (!list) byFile.set(f.file, (list = []));
+        list.push(f);
+      }
+    }
+    return { byFile, notes, files: [...files] };
+  }
+
+  analyzeYaml(doc: SourceDocument): AnalysisResult {
+    const notes: Note[] = [];
+    const byFile = new Map<string, Finding[]>();
+    if (!mayHoldKubernetes(doc.text)) return { byFile, notes, files: [doc.path] };
+    if (isHelmTemplate(doc.text)) {
+      notes.push({ file: doc.path, level: 'info', message: 'Helm template: Rampart checks rendered manifests (helm template), not templates.' });
+      return { byFile, notes, files: [doc.path] };
+    }
+    const file = doc.yaml();
+    if (!file) return { byFile, notes, files: [doc.path] };
+    const k = kubernetesFromYaml(file);
+    // NetworkPolicy-style rules see the other open manifests of the same directory.
+    const siblings: K8sObject[] = [...k.objects];
+    for (const d of this.open.values()) {
+      if (d === doc || d.kind !== 'yaml' || path.dirname(d.path) !== path.dirname(doc.path) || !mayHoldKubernetes(d.text)) continue;
+      const y = d.yaml();
+      if (y) siblings.push(...kubernetesFromYaml(y).objects);
+    }
+    const r = this.ruleSet.runKubernetes(k.objects, siblings, file.comments, notes);
+    if (r.findings.length) byFile.set(doc.path, r.findings);
+    return { byFile, notes, files: [doc.path] };
+  }
+}
