@@ -1,4 +1,152 @@
-import type * as vscode from 'vscode';
+import * as crypto from 'node:crypto';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { LanguageClient, State, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import {
+  ExplainRequest, FindingsRequest, ScanWorkspaceRequest, StatusNotification,
+  type Explanation, type FindingSummary, type ScanWorkspaceResult, type StatusParams,
+} from '../../server/src/protocol';
+import { page, renderExplanation, renderReport } from './render';
 
-export function activate(_context: vscode.ExtensionContext): void {}
-export function deactivate(): void {}
+let client: LanguageClient | undefined;
+let output: vscode.LogOutputChannel;
+let status: vscode.StatusBarItem;
+let scanning = false;
+
+const SELECTOR = [
+  { scheme: 'file', language: 'terraform' },
+  { scheme: 'file', language: 'terraform-vars' },
+  { scheme: 'file', language: 'yaml' },
+  { scheme: 'untitled', language: 'terraform' },
+];
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  output = vscode.window.createOutputChannel('Rampart', { log: true });
+  status = vscode.window.createStatusBarItem('rampart.status', vscode.StatusBarAlignment.Left, 50);
+  status.name = 'Rampart';
+  status.command = 'rampart.explainRisk';
+  context.subscriptions.push(output, status);
+
+  const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
+  const serverOptions: ServerOptions = {
+    run: { module: serverModule, transport: TransportKind.stdio },
+    debug: { module: serverModule, transport: TransportKind.stdio, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+  };
+  const watcher = vscode.workspace.createFileSystemWatcher('**/{*.tf,*.tfvars,*.yaml,*.yml,.rampart.yaml,.rampart.yml}');
+  context.subscriptions.push(watcher);
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: SELECTOR,
+    outputChannel: output,
+    synchronize: { configurationSection: 'rampart', fileEvents: watcher },
+    initializationOptions: { trusted: vscode.workspace.isTrusted },
+  };
+  client = new LanguageClient('rampart', 'Rampart', serverOptions, clientOptions);
+  context.subscriptions.push(client.onDidChangeState((e) => {
+    if (e.newState === State.Stopped) output.appendLine(`[${new Date().toISOString()}] The Rampart server stopped; it is restarted automatically (or run "Rampart: Restart Server").`);
+    if (e.newState === State.Running && e.oldState !== State.Starting) output.appendLine(`[${new Date().toISOString()}] The Rampart server is running again.`);
+  }));
+
+  context.subscriptions.push(
+    vscode.commands.registerCommand('rampart.explainRisk', (arg?: { uri?: string; index?: number }) => explainRisk(context, arg)),
+    vscode.commands.registerCommand('rampart.scanWorkspace', () => scanWorkspace(context)),
+    vscode.commands.registerCommand('rampart.showOutput', () => output.show(true)),
+    vscode.commands.registerCommand('rampart.restartServer', async () => {
+      output.appendLine('Restarting the Rampart server on request.');
+      await client?.restart();
+    }),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void client?.sendNotification('rampart/trust', { trusted: true })),
+    vscode.languages.onDidChangeDiagnostics(() => updateStatus()),
+    vscode.window.onDidChangeActiveTextEditor(() => updateStatus()),
+  );
+
+  await client.start();
+  context.subscriptions.push(client.onNotification(StatusNotification, (p: StatusParams) => { scanning = p.state === 'scanning'; updateStatus(); }));
+  updateStatus();
+}
+
+export async function deactivate(): Promise<void> {
+  await client?.stop();
+}
+
+function updateStatus(): void {
+  const editor = vscode.window.activeTextEditor;
+  if (scanning) {
+    status.text = '$(sync~spin) Rampart';
+    status.tooltip = 'Rampart is scanning the workspace';
+    status.show();
+    return;
+  }
+  if (!editor || !SELECTOR.some((s) => s.language === editor.document.languageId)) { status.hide(); return; }
+  const diags = vscode.languages.getDiagnostics(editor.document.uri).filter((d) => d.source === 'Rampart' || d.source === 'Rampart AI');
+  const errors = diags.filter((d) => d.severity === vscode.DiagnosticSeverity.Error).length;
+  const warnings = diags.length - errors;
+  status.text = diags.length ? `$(shield) ${errors} $(warning) ${warnings}` : '$(shield) $(check)';
+  status.tooltip = diags.length ? `Rampart: ${diags.length} finding${diags.length === 1 ? '' : 's'} in this file. Click to explain.` : 'Rampart: no findings in this file';
+  status.backgroundColor = errors ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
+  status.show();
+}
+
+function nonce(): string {
+  return crypto.randomBytes(16).toString('base64');
+}
+
+function showPanel(context: vscode.ExtensionContext, id: string, title: string, body: string): vscode.WebviewPanel {
+  const panel = vscode.window.createWebviewPanel(id, title, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {
+    enableScripts: false,
+    enableCommandUris: false,
+    localResourceRoots: [vscode.Uri.joinPath(context.extensionUri, 'media')],
+  });
+  const styleUri = panel.webview.asWebviewUri(vscode.Uri.joinPath(context.extensionUri, 'media', 'panel.css')).toString();
+  panel.webview.html = page(title, body, { cspSource: panel.webview.cspSource, nonce: nonce(), styleUri });
+  return panel;
+}
+
+async function explainRisk(context: vscode.ExtensionContext, arg?: { uri?: string; index?: number }): Promise<void> {
+  if (!client) return;
+  const editor = vscode.window.activeTextEditor;
+  const uri = arg?.uri ?? editor?.document.uri.toString();
+  if (!uri) { void vscode.window.showInformationMessage('Rampart: open a Terraform or Kubernetes file to explain its findings.'); return; }
+  let explanation: Explanation | null = null;
+  if (typeof arg?.index === 'number') explanation = await client.sendRequest<Explanation | null>(ExplainRequest, { uri, index: arg.index });
+  else if (editor) {
+    const pos = editor.selection.active;
+    explanation = await client.sendRequest<Explanation | null>(ExplainRequest, { uri, position: { line: pos.line, character: pos.character } });
+  }
+  if (!explanation) {
+    const all = await client.sendRequest<FindingSummary[]>(FindingsRequest, { uri });
+    if (all.length === 0) { void vscode.window.showInformationMessage('Rampart: no findings in this file.'); return; }
+    const pick = await vscode.window.showQuickPick(all.map((f) => ({
+      label: `$(shield) ${f.title}`, description: `${f.severity} · line ${f.line + 1}`, detail: f.message, index: f.index,
+    })), { placeHolder: 'Which finding should Rampart explain?', matchOnDetail: true });
+    if (!pick) return;
+    explanation = await client.sendRequest<Explanation | null>(ExplainRequest, { uri, index: pick.index });
+    if (!explanation) return;
+  }
+  showPanel(context, 'rampart.explain', `Rampart: ${explanation.title}`, renderExplanation(explanation));
+}
+
+async function scanWorkspace(context: vscode.ExtensionContext): Promise<void> {
+  if (!client) return;
+  if (!vscode.workspace.workspaceFolders?.length) { void vscode.window.showInformationMessage('Rampart: open a folder to scan it.'); return; }
+  const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Rampart: scanning workspace', cancellable: true }, async (_progress, token) => {
+    try {
+      return await client!.sendRequest<ScanWorkspaceResult>(ScanWorkspaceRequest, {}, token);
+    } catch (e) {
+      if (token.isCancellationRequested) return undefined;
+      output.appendLine(`Workspace scan failed: ${(e as Error).message}`);
+      void vscode.window.showErrorMessage('Rampart: the workspace scan failed. See "Rampart: Show Output".');
+      return undefined;
+    }
+  });
+  if (!result) return;
+  const counts = ['critical', 'high', 'medium', 'low'].filter((s) => result.bySeverity[s]).map((s) => `${result.bySeverity[s]} ${s}`).join(', ');
+  const summary = result.findings
+    ? `Rampart: ${result.findings} finding${result.findings === 1 ? '' : 's'} (${counts}) in ${result.files} files${result.cancelled ? ' (cancelled early)' : ''}.`
+    : `Rampart: no findings in ${result.files} files${result.cancelled ? ' (cancelled early)' : ''}.`;
+  const choice = await vscode.window.showInformationMessage(summary, 'Show report', 'Open Problems');
+  if (choice === 'Open Problems') await vscode.commands.executeCommand('workbench.actions.view.problems');
+  if (choice === 'Show report') {
+    const rel = (u: string) => vscode.workspace.asRelativePath(vscode.Uri.parse(u));
+    showPanel(context, 'rampart.report', 'Rampart: scan report', renderReport(result, rel));
+  }
+}
