@@ -7,6 +7,7 @@ const path = require('node:path');
 
 const watch = process.argv.includes('--watch');
 const withTests = process.argv.includes('--tests');
+const withBench = process.argv.includes('--bench');
 const production = process.argv.includes('--production');
 const pkg = require('./package.json');
 // OUT_DIR lets several builds run side by side (dist/ and out/test/ below it).
@@ -65,7 +66,11 @@ async function main() {
   if (withTests) {
     builds.push({ ...common, sourcemap: true, entryPoints: testEntries(), outdir: testDir, outbase: 'test', external: ['vscode', 'playwright-core'] });
   }
+  if (withBench) {
+    builds.push({ ...common, sourcemap: true, entryPoints: { run: 'bench/run.ts' }, outdir: outRoot ? path.join(outRoot, 'bench') : 'out/bench' });
+  }
   copyWasm(distDir);
+  if (withBench) copyWasm(outRoot ? path.join(outRoot, 'bench') : 'out/bench');
   if (withTests) copyWasm(testDir);
   if (watch) {
     const ctxs = await Promise.all(builds.map((b) => esbuild.context(b)));

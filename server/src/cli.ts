@@ -10,6 +10,7 @@ import { SEVERITY_ORDER, isSeverity, severityRank, type Severity } from './engin
 import { WalkError } from './engine/walk';
 import { formatText } from './output/text';
 import { toSarif } from './output/sarif';
+import { renderCatalogue } from './output/catalogue';
 import { initParsers } from './parse/treesitter';
 import { ALL_RULES, ruleDocUrl } from './rules';
 
@@ -17,7 +18,7 @@ declare const RAMPART_VERSION: string;
 const VERSION = typeof RAMPART_VERSION === 'string' ? RAMPART_VERSION : '0.0.0-dev';
 
 const USAGE = `Usage: rampart scan <path>... [options]
-       rampart rules [--format text|json]
+       rampart rules [--format text|json|markdown]
 
 Scans Terraform (.tf, .tfvars) and Kubernetes YAML for security problems.
 
@@ -244,6 +245,10 @@ async function scanCommand(o: CliOptions): Promise<number> {
 }
 
 function rulesCommand(format: string): number {
+  if (format === 'markdown') {
+    process.stdout.write(renderCatalogue(ALL_RULES));
+    return 0;
+  }
   if (format === 'json') {
     process.stdout.write(JSON.stringify(ALL_RULES.map((r) => ({
       id: r.id, title: r.title, severity: r.severity, target: r.target, fixable: !!r.fixable,

@@ -36,6 +36,9 @@ export class SourceDocument {
   readonly kind: DocumentKind;
   private tree: Tree | undefined;
   private model: { version: number; hcl?: HclFile; yaml?: YamlFile } | undefined;
+  /** The last model built, whose unchanged blocks the next build reuses. */
+  private lastHcl: HclFile | undefined;
+  private lastYaml: YamlFile | undefined;
   lines: LineIndex;
 
   constructor(readonly uri: string, public text: string, public version: number) {
@@ -90,8 +93,10 @@ export class SourceDocument {
   hcl(): HclFile | undefined {
     if (this.model?.version === this.version && this.model.hcl) return this.model.hcl;
     if (this.grammar !== 'terraform') return undefined;
+    const previous = this.lastHcl;
     const tree = this.reparse()!;
-    const hcl = buildFile(this.path, this.text, tree.rootNode);
+    const hcl = buildFile(this.path, this.text, tree.rootNode, previous);
+    this.lastHcl = hcl;
     this.model = { version: this.version, hcl };
     return hcl;
   }
@@ -99,8 +104,10 @@ export class SourceDocument {
   yaml(): YamlFile | undefined {
     if (this.model?.version === this.version && this.model.yaml) return this.model.yaml;
     if (this.grammar !== 'yaml') return undefined;
+    const previous = this.lastYaml;
     const tree = this.reparse()!;
-    const yaml = buildYaml(this.path, this.text, tree.rootNode);
+    const yaml = buildYaml(this.path, this.text, tree.rootNode, previous);
+    this.lastYaml = yaml;
     this.model = { version: this.version, yaml };
     return yaml;
   }

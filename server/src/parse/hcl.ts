@@ -67,38 +67,117 @@ export function parseHcl(filePath: string, text: string, keepTree?: (tree: Tree)
   }
 }
 
-export function buildFile(filePath: string, text: string, root: Node): HclFile {
+/**
+ * Builds the file model from a tree. With the previous model of the same document, top-level
+ * blocks whose text did not change are reused (shifted to their new position) instead of being
+ * rebuilt from the tree: a keystroke then costs the one block it touched.
+ */
+export function buildFile(filePath: string, text: string, root: Node, previous?: HclFile): HclFile {
   const comments: HclFile['comments'] = [];
   const blocks: HclBlock[] = [];
   const attributes = new Map<string, HclAttribute>();
-  collectComments(root, comments);
-  for (const child of root.namedChildren) {
-    if (child?.type === 'body') {
-      for (const item of child.namedChildren) {
-        if (!item) continue;
-        if (item.type === 'block') blocks.push(buildBlock(item, 0));
-        else if (item.type === 'attribute') {
-          const a = buildAttribute(item, 0);
-          if (a) attributes.set(a.name, a);
+  const reusable = previous ? indexPrevious(previous) : undefined;
+  for (const child of root.children) {
+    if (!child) continue;
+    if (child.type === 'comment') { comments.push({ line: child.startPosition.row, text: child.text, span: spanOf(child) }); continue; }
+    if (child.type !== 'body') {
+      if (child.type === 'ERROR' || child.hasError) collectComments(child, comments);
+      continue;
+    }
+    for (const item of child.children) {
+      if (!item) continue;
+      if (item.type === 'comment') { comments.push({ line: item.startPosition.row, text: item.text, span: spanOf(item) }); continue; }
+      if (item.type === 'block') {
+        const old = reusable?.take(text.slice(item.startIndex, item.endIndex), item.startPosition.column);
+        if (old && !item.hasError) {
+          const dOff = item.startIndex - old.block.span.start;
+          const dLine = item.startPosition.row - old.block.span.startLine;
+          blocks.push(shiftBlock(old.block, dOff, dLine));
+          for (const c of old.comments) comments.push({ line: c.line + dLine, text: c.text, span: shiftSpan(c.span, dOff, dLine) });
+        } else {
+          blocks.push(buildBlock(item, 0));
+          collectComments(item, comments);
         }
-      }
+      } else if (item.type === 'attribute') {
+        const a = buildAttribute(item, 0);
+        if (a) attributes.set(a.name, a);
+        collectComments(item, comments);
+      } else collectComments(item, comments);
     }
   }
+  comments.sort((a, b) => a.span.start - b.span.start);
   return { path: filePath, text, lines: new LineIndex(text), blocks, attributes, comments, hasErrors: root.hasError };
 }
 
+function indexPrevious(prev: HclFile) {
+  const byText = new Map<string, { block: HclBlock; comments: HclFile['comments'] }[]>();
+  let ci = 0;
+  const sortedComments = prev.comments;
+  for (const b of prev.blocks) {
+    if (b.broken) continue;
+    while (ci < sortedComments.length && sortedComments[ci]!.span.start < b.span.start) ci++;
+    const inside: HclFile['comments'] = [];
+    for (let k = ci; k < sortedComments.length && sortedComments[k]!.span.start < b.span.end; k++) inside.push(sortedComments[k]!);
+    const key = prev.text.slice(b.span.start, b.span.end);
+    let list = byText.get(key);
+    if (!list) byText.set(key, (list = []));
+    list.push({ block: b, comments: inside });
+  }
+  return {
+    take(blockText: string, column: number) {
+      const list = byText.get(blockText);
+      if (!list) return undefined;
+      const i = list.findIndex((x) => x.block.span.startCol === column);
+      return i >= 0 ? list.splice(i, 1)[0] : undefined;
+    },
+  };
+}
+
+export function shiftSpan(s: Span, dOff: number, dLine: number): Span {
+  if (dOff === 0 && dLine === 0) return s;
+  return { start: s.start + dOff, end: s.end + dOff, startLine: s.startLine + dLine, startCol: s.startCol, endLine: s.endLine + dLine, endCol: s.endCol };
+}
+
+function shiftBlock(b: HclBlock, dOff: number, dLine: number): HclBlock {
+  if (dOff === 0 && dLine === 0) return b;
+  const attributes = new Map<string, HclAttribute>();
+  for (const [k, a] of b.attributes) attributes.set(k, { name: a.name, span: shiftSpan(a.span, dOff, dLine), nameSpan: shiftSpan(a.nameSpan, dOff, dLine), expr: shiftExpr(a.expr, dOff, dLine) });
+  return {
+    type: b.type, labels: b.labels, span: shiftSpan(b.span, dOff, dLine), headerSpan: shiftSpan(b.headerSpan, dOff, dLine),
+    openBrace: b.openBrace < 0 ? -1 : b.openBrace + dOff, closeBrace: b.closeBrace < 0 ? -1 : b.closeBrace + dOff,
+    attributes, blocks: b.blocks.map((x) => shiftBlock(x, dOff, dLine)), broken: b.broken,
+  };
+}
+
+function shiftExpr(e: Expr, d: number, l: number): Expr {
+  const span = shiftSpan(e.span, d, l);
+  switch (e.t) {
+    case 'template': return { ...e, span, parts: e.parts.map((p) => (typeof p === 'string' ? p : shiftExpr(p, d, l))) };
+    case 'tuple': return { ...e, span, items: e.items.map((x) => shiftExpr(x, d, l)) };
+    case 'object': return { ...e, span, entries: e.entries.map((x) => ({ key: shiftExpr(x.key, d, l), keyName: x.keyName, value: shiftExpr(x.value, d, l), span: shiftSpan(x.span, d, l) })) };
+    case 'traverse': return { ...e, span, base: shiftExpr(e.base, d, l), steps: e.steps.map((s) => ('index' in s ? { index: shiftExpr(s.index, d, l) } : s)) };
+    case 'call': return { ...e, span, args: e.args.map((x) => shiftExpr(x, d, l)) };
+    case 'cond': return { ...e, span, test: shiftExpr(e.test, d, l), then: shiftExpr(e.then, d, l), else: shiftExpr(e.else, d, l) };
+    case 'unary': return { ...e, span, operand: shiftExpr(e.operand, d, l) };
+    case 'binary': return { ...e, span, left: shiftExpr(e.left, d, l), right: shiftExpr(e.right, d, l) };
+    default: return { ...e, span };
+  }
+}
+
+/** Comments are extras and can sit anywhere below a node; a cursor walk is the cheapest complete visit. */
 function collectComments(root: Node, out: HclFile['comments']): void {
-  // Comments are extras and can sit anywhere; a cursor walk is the cheapest complete visit.
+  if (root.type === 'comment') { out.push({ line: root.startPosition.row, text: root.text, span: spanOf(root) }); return; }
   const cursor = root.walk();
   let depth = 0;
   for (;;) {
     const node = cursor.currentNode;
     if (node.type === 'comment') out.push({ line: node.startPosition.row, text: node.text, span: spanOf(node) });
-    if ((node.type === 'comment' || node.childCount === 0 || depth > MAX_DEPTH) ? false : cursor.gotoFirstChild()) { depth++; continue; }
-    while (!cursor.gotoNextSibling()) {
-      if (!cursor.gotoParent()) { cursor.delete(); return; }
+    if (node.type !== 'comment' && node.childCount > 0 && depth < MAX_DEPTH && cursor.gotoFirstChild()) { depth++; continue; }
+    while (depth > 0 && !cursor.gotoNextSibling()) {
+      cursor.gotoParent();
       depth--;
     }
+    if (depth === 0) { cursor.delete(); return; }
   }
 }
 

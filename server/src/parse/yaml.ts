@@ -33,31 +33,88 @@ export function parseYaml(filePath: string, text: string): YamlFile {
   }
 }
 
-/** Builds the YAML model from an existing tree (the editor keeps trees for incremental parsing). */
-export function buildYaml(filePath: string, text: string, root: Node): YamlFile {
-  const comments = collectComments(root);
+/**
+ * Builds the YAML model from an existing tree (the editor keeps trees for incremental parsing).
+ * With the previous model of the same document, documents whose text did not change are reused,
+ * shifted to their new position, so that a keystroke costs the one document it touched.
+ */
+export function buildYaml(filePath: string, text: string, root: Node, previous?: YamlFile): YamlFile {
+  const comments: YamlFile['comments'] = [];
   const documents: YDocument[] = [];
+  const reusable = new Map<string, { doc: YDocument; comments: YamlFile['comments'] }[]>();
+  if (previous) {
+    for (const d of previous.documents) {
+      if (d.broken) continue;
+      const key = previous.text.slice(d.span.start, d.span.end);
+      const inside = previous.comments.filter((c) => c.span.start >= d.span.start && c.span.end <= d.span.end);
+      reusable.set(key, [...(reusable.get(key) ?? []), { doc: d, comments: inside }]);
+    }
+  }
   for (const child of root.children) {
-    if (child?.type !== 'document') continue;
+    if (!child) continue;
+    if (child.type !== 'document') {
+      if (child.type === 'comment') comments.push({ line: child.startPosition.row, text: child.text, span: spanOf(child) });
+      else collectComments(child, comments);
+      continue;
+    }
+    const list = reusable.get(text.slice(child.startIndex, child.endIndex));
+    const old = list?.findIndex((x) => x.doc.span.startCol === child.startPosition.column) ?? -1;
+    if (list && old >= 0 && !child.hasError) {
+      const { doc, comments: own } = list.splice(old, 1)[0]!;
+      const dOff = child.startIndex - doc.span.start;
+      const dLine = child.startPosition.row - doc.span.startLine;
+      documents.push(dOff === 0 && dLine === 0 ? doc : { root: shiftNode(doc.root, dOff, dLine, new Map()), span: shift(doc.span, dOff, dLine), broken: doc.broken });
+      for (const c of own) comments.push({ line: c.line + dLine, text: c.text, span: shift(c.span, dOff, dLine) });
+      continue;
+    }
+    collectComments(child, comments);
     const b = new Builder();
     const body = child.namedChildren.find((c) => c && c.type !== 'comment' && c.type !== 'yaml_directive' && c.type !== 'tag_directive' && c.type !== 'reserved_directive');
     documents.push({ root: body ? b.node(body, 0) : null, span: spanOf(child), broken: child.hasError });
   }
+  comments.sort((a, b) => a.span.start - b.span.start);
   return { path: filePath, text, lines: new LineIndex(text), documents, comments, hasErrors: root.hasError };
 }
 
-function collectComments(root: Node): YamlFile['comments'] {
-  const out: YamlFile['comments'] = [];
+function shift(s: Span, d: number, l: number): Span {
+  return { start: s.start + d, end: s.end + d, startLine: s.startLine + l, startCol: s.startCol, endLine: s.endLine + l, endCol: s.endCol };
+}
+
+/** Shifts a node graph; the memo keeps nodes shared by aliases shared. */
+function shiftNode<T extends YNode | null>(n: T, d: number, l: number, memo: Map<YNode, YNode>): T {
+  if (!n) return n;
+  const done = memo.get(n);
+  if (done) return done as T;
+  let out: YNode;
+  if (n.t === 'scalar') out = { ...n, span: shift(n.span, d, l) };
+  else if (n.t === 'seq') {
+    const seq: YSeq = { t: 'seq', span: shift(n.span, d, l), items: [], flow: n.flow };
+    memo.set(n, seq);
+    seq.items = n.items.map((i) => shiftNode(i, d, l, memo));
+    return seq as T;
+  } else {
+    const map: YMap = { t: 'map', span: shift(n.span, d, l), pairs: [], flow: n.flow };
+    memo.set(n, map);
+    map.pairs = n.pairs.map((p) => ({ key: p.key, keySpan: shift(p.keySpan, d, l), value: shiftNode(p.value, d, l, memo), span: shift(p.span, d, l) }));
+    return map as T;
+  }
+  memo.set(n, out);
+  return out as T;
+}
+
+function collectComments(root: Node, out: YamlFile['comments']): void {
+  if (root.type === 'comment') { out.push({ line: root.startPosition.row, text: root.text, span: spanOf(root) }); return; }
   const cursor = root.walk();
   let depth = 0;
   for (;;) {
     const node = cursor.currentNode;
     if (node.type === 'comment') out.push({ line: node.startPosition.row, text: node.text, span: spanOf(node) });
     if (node.type !== 'comment' && node.childCount > 0 && depth < 1000 && cursor.gotoFirstChild()) { depth++; continue; }
-    while (!cursor.gotoNextSibling()) {
-      if (!cursor.gotoParent()) { cursor.delete(); return out; }
+    while (depth > 0 && !cursor.gotoNextSibling()) {
+      cursor.gotoParent();
       depth--;
     }
+    if (depth === 0) { cursor.delete(); return; }
   }
 }
 
