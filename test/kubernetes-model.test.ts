@@ -88,3 +88,14 @@ items:
     assert.match(r.notes[0]!.message, /Helm template/);
   });
 });
+
+describe('YAML scalars', () => {
+  before(() => initParsers());
+  it('keeps escaped newlines in double-quoted scalars and folds raw line breaks', () => {
+    const y = parseYaml('/x.yaml', 'a: "x\\ny"\nb: "one\n  two"\nc: "join\\\n  ed"\n');
+    const root = y.documents[0]!.root;
+    assert.equal(str(at(root, 'a')), 'x\ny');
+    assert.equal(str(at(root, 'b')), 'one two');
+    assert.equal(str(at(root, 'c')), 'joined');
+  });
+});

@@ -194,3 +194,11 @@ data "aws_iam_policy_document" "d" {
     }
   });
 });
+
+describe('heredocs', () => {
+  before(() => initParsers());
+  it('unescapes $${ in heredocs', () => {
+    const m = load({ 'main.tf': 'resource "x" "y" {\n  a = <<EOF\nliteral $${not_interpolated}\nEOF\n}\n' });
+    assert.equal(String(m.resource('x.y')!.get('a')).trimEnd(), 'literal ${not_interpolated}');
+  });
+});

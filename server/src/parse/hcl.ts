@@ -394,7 +394,7 @@ function buildTemplate(node: Node, depth: number): Expr {
   const heredoc = node.type === 'heredoc_template';
   for (const c of node.namedChildren) {
     if (!c) continue;
-    if (c.type === 'template_literal') parts.push(heredoc ? c.text : unescapeHcl(c.text));
+    if (c.type === 'template_literal') parts.push(heredoc ? c.text.replace(/\$\$\{/g, '${').replace(/%%\{/g, '%{') : unescapeHcl(c.text));
     else if (c.type === 'template_interpolation') {
       const e = c.namedChildren.find((x) => x?.type === 'expression');
       parts.push(e ? buildExpr(e, depth + 1) : { t: 'unsupported', span: spanOf(c) });

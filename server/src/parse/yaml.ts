@@ -232,8 +232,11 @@ export function plainValue(raw: string): YScalarValue {
   return s.replace(/\s*\n\s*/g, ' ');
 }
 
-function unescapeDouble(s: string): string {
-  return s.replace(/\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|\n|.)/g, (m, e: string) => {
+function unescapeDouble(raw: string): string {
+  // Line folding applies to the raw text (an escaped line break joins without a space); escapes
+  // are decoded afterwards so that "\n" stays a newline.
+  const s = raw.replace(/\\\r?\n[ \t]*/g, '').replace(/[ \t]*\r?\n[ \t]*/g, ' ');
+  return s.replace(/\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)/g, (m, e: string) => {
     switch (e[0]) {
       case 'n': return '\n';
       case 't': return '\t';
@@ -243,14 +246,13 @@ function unescapeDouble(s: string): string {
       case '\\': return '\\';
       case '/': return '/';
       case ' ': return ' ';
-      case '\n': return '';
       case 'x': case 'u': case 'U': {
         const cp = parseInt(e.slice(1), 16);
         return cp <= 0x10ffff ? String.fromCodePoint(cp) : m;
       }
       default: return m;
     }
-  }).replace(/[ \t]*\n[ \t]*/g, ' ');
+  });
 }
 
 function blockScalar(raw: string): string {

@@ -29,12 +29,14 @@ export const isUnknownOrRef = (v: Value | undefined): boolean => isUnknown(v) ||
 export function knownString(v: Value | undefined): string | undefined { return toStr(v); }
 export function knownNumber(v: Value | undefined): number | undefined { return toNum(v); }
 
-/** True when [from, to] includes the port; unknown bounds never match. */
-export function portInRange(from: Value | undefined, to: Value | undefined, port: number): boolean {
+/**
+ * True when [from, to] includes the port; unknown bounds never match. With `allProtocols` (AWS
+ * protocol "-1"), the ports are ignored, as AWS does.
+ */
+export function portInRange(from: Value | undefined, to: Value | undefined, port: number, allProtocols = false): boolean {
+  if (allProtocols) return true;
   const a = toNum(from), b = toNum(to);
   if (a === undefined || b === undefined) return false;
-  if (a === 0 && b === 0) return true; // protocol "-1" rules carry 0-0 meaning all ports
-  if (a === -1 || b === -1) return true;
   return a <= port && port <= b;
 }
 
