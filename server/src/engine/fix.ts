@@ -1,4 +1,4 @@
-import type { HclFile } from '../parse/hcl';
+import type { Expr, HclFile } from '../parse/hcl';
 import type { LineIndex, Span } from '../parse/source';
 import type { TfAttribute, TfBlock } from '../parse/terraform';
 import type { YamlFile, YMap, YNode, YSeq } from '../parse/yaml';
@@ -50,7 +50,24 @@ export function replaceSpan(file: string, span: Span, newText: string): TextEdit
   return { file, start: span.start, end: span.end, newText };
 }
 
-export function replaceAttributeValue(attr: TfAttribute, valueText: string): TextEdit {
+/** Written as a constant: a fix may replace it without changing where the value comes from. */
+function isConstant(e: Expr): boolean {
+  switch (e.t) {
+    case 'lit': return true;
+    case 'template': return e.parts.every((p) => typeof p === 'string');
+    case 'tuple': return e.items.every(isConstant);
+    case 'object': return e.entries.every((x) => isConstant(x.value));
+    case 'unary': return isConstant(e.operand);
+    default: return false;
+  }
+}
+
+/**
+ * Replaces an attribute's value. A value that comes from a variable, a local, a reference or a
+ * function is not overwritten with a literal (that would silently cut the link): no fix then.
+ */
+export function replaceAttributeValue(attr: TfAttribute, valueText: string): TextEdit | undefined {
+  if (!isConstant(attr.hcl.expr)) return undefined;
   return replaceSpan(attr.file.path, attr.exprSpan, valueText);
 }
 

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { initParsers } from '../parse/treesitter';
-import { isHelmTemplate, mayHoldKubernetes, parseKubernetes, type K8sObject } from '../parse/kubernetes';
+import { isHelmTemplate, mayHoldKubernetes, onlyCustomResourceDefinitions, parseKubernetes, type K8sObject } from '../parse/kubernetes';
 import { loadRootModule, localModuleDir, type ModuleLoadContext, type SourceProvider } from '../parse/terraform';
 import type { YamlFile } from '../parse/yaml';
 import type { RampartConfig } from './config';
@@ -58,6 +58,8 @@ export class DiskProvider implements SourceProvider {
       }
       buf = fs.readFileSync(abs);
     } catch (e) {
+      // A missing file is what file("...") of a generated path looks like: unknown, not an error.
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       this.notes.push({ file: abs, level: 'error', message: `could not be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); the scan went on without it` });
       return undefined;
     }
@@ -166,7 +168,7 @@ export class UnitRunner {
     for (const f of unit.files) {
       const text = provider.readFile(f);
       if (text === undefined) continue;
-      if (!mayHoldKubernetes(text)) continue;
+      if (!mayHoldKubernetes(text) || onlyCustomResourceDefinitions(text)) continue;
       if (isHelmTemplate(text)) {
         out.notes.push({ file: f, level: 'info', message: 'Helm template passed over: render it (helm template) to scan the manifests it produces' });
         continue;

@@ -1,5 +1,5 @@
 import type { Node, Tree } from 'web-tree-sitter';
-import { parse } from './treesitter';
+import { commentNodes, parse } from './treesitter';
 import { LineIndex, spanOf, type Span } from './source';
 
 /**
@@ -164,21 +164,9 @@ function shiftExpr(e: Expr, d: number, l: number): Expr {
   }
 }
 
-/** Comments are extras and can sit anywhere below a node; a cursor walk is the cheapest complete visit. */
+/** Comments are extras and can sit anywhere below a node. */
 function collectComments(root: Node, out: HclFile['comments']): void {
-  if (root.type === 'comment') { out.push({ line: root.startPosition.row, text: root.text, span: spanOf(root) }); return; }
-  const cursor = root.walk();
-  let depth = 0;
-  for (;;) {
-    const node = cursor.currentNode;
-    if (node.type === 'comment') out.push({ line: node.startPosition.row, text: node.text, span: spanOf(node) });
-    if (node.type !== 'comment' && node.childCount > 0 && depth < MAX_DEPTH && cursor.gotoFirstChild()) { depth++; continue; }
-    while (depth > 0 && !cursor.gotoNextSibling()) {
-      cursor.gotoParent();
-      depth--;
-    }
-    if (depth === 0) { cursor.delete(); return; }
-  }
+  for (const c of commentNodes('terraform', root)) out.push({ line: c.startPosition.row, text: c.text, span: spanOf(c) });
 }
 
 function identifierText(node: Node | null): string | undefined {

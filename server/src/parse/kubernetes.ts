@@ -65,6 +65,18 @@ export function isHelmTemplate(text: string): boolean {
   return HELM_TEMPLATE.test(text) && /\{\{.*\}\}/.test(text);
 }
 
+const KIND_LINE = /^kind:\s*["']?([A-Za-z]+)/gm;
+
+/** Files that only define CRDs (often megabytes of schema) hold nothing any rule reads. */
+export function onlyCustomResourceDefinitions(text: string): boolean {
+  let any = false;
+  for (const m of text.matchAll(KIND_LINE)) {
+    if (m[1] !== 'CustomResourceDefinition') return false;
+    any = true;
+  }
+  return any;
+}
+
 export function parseKubernetes(path: string, text: string): K8sFile | undefined {
   if (!mayHoldKubernetes(text)) return undefined;
   return kubernetesFromYaml(parseYaml(path, text));

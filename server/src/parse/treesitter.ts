@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Language, Parser, type Tree } from 'web-tree-sitter';
+import { Language, Parser, Query, type Node, type Tree } from 'web-tree-sitter';
 
 export type GrammarName = 'terraform' | 'yaml';
 
@@ -64,4 +64,21 @@ export function parse(name: GrammarName, text: string, old?: Tree): Tree {
   const tree = parserFor(name).parse(text, old ?? null);
   if (!tree) throw new Error(`tree-sitter returned no tree for a ${name} document`);
   return tree;
+}
+
+const commentQueries = new Map<GrammarName, Query>();
+
+/**
+ * Every comment node below `node`. A query runs inside wasm and hands back only the matches,
+ * which is far cheaper than visiting every node from JavaScript.
+ */
+export function commentNodes(name: GrammarName, node: Node): Node[] {
+  let q = commentQueries.get(name);
+  if (!q) {
+    const lang = languages.get(name);
+    if (!lang) throw new Error('initParsers() must complete before parsing');
+    q = new Query(lang, '(comment) @comment');
+    commentQueries.set(name, q);
+  }
+  return q.captures(node).map((c) => c.node);
 }

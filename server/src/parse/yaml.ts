@@ -1,5 +1,5 @@
 import type { Node } from 'web-tree-sitter';
-import { parse } from './treesitter';
+import { commentNodes, parse } from './treesitter';
 import { LineIndex, spanOf, type Span } from './source';
 
 export type YScalarValue = string | number | boolean | null;
@@ -103,19 +103,7 @@ function shiftNode<T extends YNode | null>(n: T, d: number, l: number, memo: Map
 }
 
 function collectComments(root: Node, out: YamlFile['comments']): void {
-  if (root.type === 'comment') { out.push({ line: root.startPosition.row, text: root.text, span: spanOf(root) }); return; }
-  const cursor = root.walk();
-  let depth = 0;
-  for (;;) {
-    const node = cursor.currentNode;
-    if (node.type === 'comment') out.push({ line: node.startPosition.row, text: node.text, span: spanOf(node) });
-    if (node.type !== 'comment' && node.childCount > 0 && depth < 1000 && cursor.gotoFirstChild()) { depth++; continue; }
-    while (depth > 0 && !cursor.gotoNextSibling()) {
-      cursor.gotoParent();
-      depth--;
-    }
-    if (depth === 0) { cursor.delete(); return; }
-  }
+  for (const c of commentNodes('yaml', root)) out.push({ line: c.startPosition.row, text: c.text, span: spanOf(c) });
 }
 
 class Builder {
