@@ -213,3 +213,23 @@ describe('workspace scan', () => {
     }
   });
 });
+
+describe('limits in the editor', () => {
+  it('passes over a file above rampart.maxFileSize with an information message', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rampart-big-'));
+    const client = new LspClient({ maxFileSize: '64KB' });
+    try {
+      await client.initialize(dir);
+      const file = path.join(dir, 'main.tf');
+      const text = PUBLIC + `# ${'x'.repeat(100 * 1024)}\n`;
+      client.open(file, text);
+      const d = await client.waitDiagnostics(file, (x) => x.length > 0);
+      assert.equal(d.length, 1);
+      assert.equal(d[0]!.severity, 3);
+      assert.match(String(d[0]!.message), /skipped this file: 0\.1 MB is over the 0\.1 MB limit|skipped this file/);
+      assert.equal(s3(d).length, 0);
+    } finally {
+      await client.stop();
+    }
+  });
+});

@@ -101,6 +101,16 @@ function publishResult(r: AnalysisResult, primary: string): void {
 
 function analyze(doc: SourceDocument): void {
   if (!settings.enable) { publish(doc.path, []); return; }
+  if (doc.text.length > config.maxFileBytes) {
+    // Too large to check on every keystroke: one information line instead of silence.
+    shown.set(doc.path, []);
+    const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
+    void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: [{
+      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: DiagnosticSeverity.Information, source: 'Rampart',
+      message: `Rampart skipped this file: ${mb(doc.text.length)} is over the ${mb(config.maxFileBytes)} limit (setting rampart.maxFileSize).`,
+    }] });
+    return;
+  }
   const started = performance.now();
   try {
     const r = doc.kind === 'yaml' ? analyzer.analyzeYaml(doc) : analyzer.analyzeTerraform(doc);
