@@ -162,11 +162,11 @@ async function runUnits(units: ScanUnit[], o: CliOptions, progress: (done: numbe
     }
     return total;
   }
-  // Larger units first, so that the last ones to finish are small.
   const queue = [...units];
   let next = 0;
   let done = 0;
-  const batch = Math.max(1, Math.min(16, Math.floor(units.length / (workers * 8))));
+  // One unit per message: units come largest first, and a message costs far less than a unit.
+  const batch = 1;
   await Promise.all(Array.from({ length: workers }, () => new Promise<void>((resolve, reject) => {
     const w = new Worker(__filename, { workerData: { rampartWorker: true, init: { config: o.config } satisfies WorkerInit } });
     let sent = 0;

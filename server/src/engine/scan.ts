@@ -12,8 +12,8 @@ import { walk } from './walk';
 
 /** One piece of scan work: a Terraform root module, or the YAML files of one directory. */
 export type ScanUnit =
-  | { kind: 'terraform'; dir: string; onlyFiles?: string[] }
-  | { kind: 'yaml'; dir: string; files: string[] };
+  | { kind: 'terraform'; dir: string; onlyFiles?: string[]; cost?: number }
+  | { kind: 'yaml'; dir: string; files: string[]; cost?: number };
 
 export interface UnitResult {
   findings: Finding[];
@@ -31,6 +31,8 @@ export interface ScanRequest {
   provider?: SourceProvider;
   isCancelled?: () => boolean;
   onProgress?: (done: number, total: number) => void;
+  /** Parsed source kept between units (characters). */
+  cacheChars?: number;
 }
 
 export interface ScanResult extends UnitResult {
@@ -93,9 +95,13 @@ const LOCAL_SOURCE = /\bsource\s*=\s*"(\.\.?\/[^"]*)"/g;
 export function planUnits(paths: string[], config: RampartConfig, notes: Note[], respectGitignore: boolean, isCancelled?: () => boolean): { units: ScanUnit[]; files: number } {
   const w = walk(paths, { exclude: config.exclude, respectGitignore, notes, isCancelled });
   const called = new Set<string>();
+  const calls = new Map<string, string[]>();
+  const ownBytes = new Map<string, number>();
   for (const dir of w.terraformDirs) {
     let names: string[] = [];
     try { names = fs.readdirSync(dir).filter((n) => n.endsWith('.tf')); } catch { /* reported by the loader */ }
+    let bytes = 0;
+    const children: string[] = [];
     for (const n of names) {
       let text: string;
       try {
@@ -103,18 +109,35 @@ export function planUnits(paths: string[], config: RampartConfig, notes: Note[],
         if (st.size > config.maxFileBytes) continue;
         text = fs.readFileSync(path.join(dir, n), 'utf8');
       } catch { continue; }
+      bytes += text.length;
       if (!text.includes('source')) continue;
       for (const m of text.matchAll(LOCAL_SOURCE)) {
         const child = localModuleDir(dir, m[1]!);
-        if (child && child !== dir) called.add(child);
+        if (child && child !== dir) { called.add(child); children.push(child); }
       }
     }
+    ownBytes.set(dir, bytes);
+    calls.set(dir, children);
   }
+  // A unit's cost is the source it parses: its own files and the local modules it calls.
+  const costOf = (dir: string): number => {
+    const seen = new Set<string>();
+    const stack = [dir];
+    let total = 0;
+    while (stack.length) {
+      const d = stack.pop()!;
+      if (seen.has(d) || seen.size > 200) continue;
+      seen.add(d);
+      total += ownBytes.get(d) ?? dirBytes(d);
+      stack.push(...(calls.get(d) ?? []));
+    }
+    return total;
+  };
   const units: ScanUnit[] = [];
   for (const dir of w.terraformDirs) {
     const only = w.walkedDirs.has(dir) ? undefined : w.onlyFiles.get(dir);
     if (called.has(dir) && !only) continue; // judged as a module of its caller, with its inputs
-    units.push(only ? { kind: 'terraform', dir, onlyFiles: [...only] } : { kind: 'terraform', dir });
+    units.push(only ? { kind: 'terraform', dir, onlyFiles: [...only], cost: costOf(dir) } : { kind: 'terraform', dir, cost: costOf(dir) });
   }
   const byDir = new Map<string, string[]>();
   for (const f of w.yamlFiles) {
@@ -123,15 +146,31 @@ export function planUnits(paths: string[], config: RampartConfig, notes: Note[],
     if (!list) byDir.set(d, (list = []));
     list.push(f);
   }
-  for (const [dir, files] of byDir) units.push({ kind: 'yaml', dir, files });
+  for (const [dir, files] of byDir) units.push({ kind: 'yaml', dir, files, cost: files.reduce((n, f) => n + fileSize(f), 0) });
+  // The most expensive units first, so that parallel workers finish together.
+  units.sort((a, b) => (b.cost ?? 0) - (a.cost ?? 0));
   return { units, files: w.fileCount };
+}
+
+function fileSize(f: string): number {
+  try { return fs.statSync(f).size; } catch { return 0; }
+}
+
+function dirBytes(dir: string): number {
+  try { return fs.readdirSync(dir).filter((n) => n.endsWith('.tf')).reduce((n, f) => n + fileSize(path.join(dir, f)), 0); } catch { return 0; }
 }
 
 /** Runs the rules over planned units in this thread. */
 export class UnitRunner {
   private readonly parsed = new Map<string, import('../parse/hcl').HclFile | null>();
   private parsedChars = 0;
-  constructor(readonly ruleSet: RuleSet, private readonly maxFileBytes: number, private readonly makeProvider?: (notes: Note[]) => SourceProvider) {}
+  constructor(
+    readonly ruleSet: RuleSet,
+    private readonly maxFileBytes: number,
+    private readonly makeProvider?: (notes: Note[]) => SourceProvider,
+    /** Source characters kept parsed between units; the editor keeps less than the CLI. */
+    private readonly cacheChars = 48 * MB,
+  ) {}
 
   run(unit: ScanUnit): UnitResult {
     const notes: Note[] = [];
@@ -148,7 +187,7 @@ export class UnitRunner {
   private runTerraform(unit: Extract<ScanUnit, { kind: 'terraform' }>, provider: SourceProvider, out: UnitResult): void {
     // Parsed files are shared between root modules that call the same local modules; the cache
     // is dropped when it grows large so that memory stays flat on big trees.
-    if (this.parsedChars > 48 * MB) { this.parsed.clear(); this.parsedChars = 0; }
+    if (this.parsedChars > this.cacheChars) { this.parsed.clear(); this.parsedChars = 0; }
     const before = this.parsed.size;
     const ctx: ModuleLoadContext = { provider, parsed: this.parsed, notes: out.notes, maxDepth: 8 };
     const mod = loadRootModule(unit.dir, ctx);
@@ -208,7 +247,7 @@ export async function scan(req: ScanRequest): Promise<ScanResult> {
   const notes: Note[] = [];
   const ruleSet = new RuleSet(req.rules, req.config);
   const { units } = planUnits(req.paths, req.config, notes, req.respectGitignore ?? true, req.isCancelled);
-  const runner = new UnitRunner(ruleSet, req.config.maxFileBytes, req.provider ? () => req.provider! : undefined);
+  const runner = new UnitRunner(ruleSet, req.config.maxFileBytes, req.provider ? () => req.provider! : undefined, req.cacheChars);
   const total: UnitResult = { findings: [], suppressed: 0, notes, files: 0, bytes: 0 };
   let done = 0;
   let cancelled = false;
