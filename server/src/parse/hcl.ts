@@ -24,11 +24,62 @@ export type Step = { attr: string } | { index: Expr } | { splat: true };
 
 export interface ObjectEntry { key: Expr; keyName: string | undefined; value: Expr; span: Span }
 
-export interface HclAttribute {
-  readonly name: string;
-  readonly span: Span;
-  readonly nameSpan: Span;
-  readonly expr: Expr;
+/**
+ * An attribute. Its expression tree is built on first use, by parsing the expression's own text:
+ * most attributes of a file are never evaluated by any rule, and walking their nodes from
+ * JavaScript is most of the cost of reading a file.
+ */
+export class HclAttribute {
+  private built: Expr | undefined;
+  constructor(
+    readonly name: string,
+    readonly span: Span,
+    readonly nameSpan: Span,
+    readonly exprSpan: Span,
+    /** The text of the file the spans refer to. */
+    private readonly text: string,
+    private readonly broken: boolean,
+    built?: Expr,
+  ) {
+    this.built = built;
+  }
+  get expr(): Expr {
+    if (!this.built) this.built = this.broken ? { t: 'unsupported', span: this.exprSpan } : parseExpressionAt(this.text, this.exprSpan);
+    return this.built;
+  }
+  /** The same attribute at another place of a new text of the file. */
+  moved(text: string, dOff: number, dLine: number): HclAttribute {
+    return new HclAttribute(this.name, shiftSpan(this.span, dOff, dLine), shiftSpan(this.nameSpan, dOff, dLine), shiftSpan(this.exprSpan, dOff, dLine),
+      text, this.broken, this.built ? shiftExpr(this.built, dOff, dLine) : undefined);
+  }
+}
+
+const EXPR_PREFIX = 'x = ';
+
+/** Parses the expression found at `span` of `text` on its own and places its spans in the file. */
+export function parseExpressionAt(text: string, span: Span): Expr {
+  const snippet = text.slice(span.start, span.end);
+  const tree = parse('terraform', `${EXPR_PREFIX}${snippet}\n`);
+  try {
+    const body = tree.rootNode.namedChildren.find((c) => c?.type === 'body');
+    const attr = body?.namedChildren.find((c) => c?.type === 'attribute');
+    const exprNode = attr?.namedChildren[1];
+    if (!exprNode || tree.rootNode.hasError) return { t: 'unsupported', span };
+    const local = buildExpr(exprNode, 0);
+    return relocate(local, span.start - EXPR_PREFIX.length, span.startLine, span.startCol - EXPR_PREFIX.length);
+  } finally {
+    tree.delete();
+  }
+}
+
+/** Moves spans of an expression parsed on its own: line 0 of the snippet also moves sideways. */
+function relocate(e: Expr, dOff: number, dLine: number, dCol0: number): Expr {
+  const move = (s: Span): Span => ({
+    start: s.start + dOff, end: s.end + dOff,
+    startLine: s.startLine + dLine, startCol: s.startLine === 0 ? s.startCol + dCol0 : s.startCol,
+    endLine: s.endLine + dLine, endCol: s.endLine === 0 ? s.endCol + dCol0 : s.endCol,
+  });
+  return mapExprSpans(e, move);
 }
 
 export interface HclBlock {
@@ -92,14 +143,14 @@ export function buildFile(filePath: string, text: string, root: Node, previous?:
         if (old && !item.hasError) {
           const dOff = item.startIndex - old.block.span.start;
           const dLine = item.startPosition.row - old.block.span.startLine;
-          blocks.push(shiftBlock(old.block, dOff, dLine));
+          blocks.push(shiftBlock(old.block, dOff, dLine, text));
           for (const c of old.comments) comments.push({ line: c.line + dLine, text: c.text, span: shiftSpan(c.span, dOff, dLine) });
         } else {
-          blocks.push(buildBlock(item, 0));
+          blocks.push(buildBlock(item, 0, text));
           collectComments(item, comments);
         }
       } else if (item.type === 'attribute') {
-        const a = buildAttribute(item, 0);
+        const a = buildAttribute(item, text);
         if (a) attributes.set(a.name, a);
         collectComments(item, comments);
       } else collectComments(item, comments);
@@ -138,28 +189,33 @@ export function shiftSpan(s: Span, dOff: number, dLine: number): Span {
   return { start: s.start + dOff, end: s.end + dOff, startLine: s.startLine + dLine, startCol: s.startCol, endLine: s.endLine + dLine, endCol: s.endCol };
 }
 
-function shiftBlock(b: HclBlock, dOff: number, dLine: number): HclBlock {
+function shiftBlock(b: HclBlock, dOff: number, dLine: number, text: string): HclBlock {
   if (dOff === 0 && dLine === 0) return b;
   const attributes = new Map<string, HclAttribute>();
-  for (const [k, a] of b.attributes) attributes.set(k, { name: a.name, span: shiftSpan(a.span, dOff, dLine), nameSpan: shiftSpan(a.nameSpan, dOff, dLine), expr: shiftExpr(a.expr, dOff, dLine) });
+  for (const [k, a] of b.attributes) attributes.set(k, a.moved(text, dOff, dLine));
   return {
     type: b.type, labels: b.labels, span: shiftSpan(b.span, dOff, dLine), headerSpan: shiftSpan(b.headerSpan, dOff, dLine),
     openBrace: b.openBrace < 0 ? -1 : b.openBrace + dOff, closeBrace: b.closeBrace < 0 ? -1 : b.closeBrace + dOff,
-    attributes, blocks: b.blocks.map((x) => shiftBlock(x, dOff, dLine)), broken: b.broken,
+    attributes, blocks: b.blocks.map((x) => shiftBlock(x, dOff, dLine, text)), broken: b.broken,
   };
 }
 
 function shiftExpr(e: Expr, d: number, l: number): Expr {
-  const span = shiftSpan(e.span, d, l);
+  return mapExprSpans(e, (s) => shiftSpan(s, d, l));
+}
+
+function mapExprSpans(e: Expr, f: (s: Span) => Span): Expr {
+  const span = f(e.span);
+  const m = (x: Expr) => mapExprSpans(x, f);
   switch (e.t) {
-    case 'template': return { ...e, span, parts: e.parts.map((p) => (typeof p === 'string' ? p : shiftExpr(p, d, l))) };
-    case 'tuple': return { ...e, span, items: e.items.map((x) => shiftExpr(x, d, l)) };
-    case 'object': return { ...e, span, entries: e.entries.map((x) => ({ key: shiftExpr(x.key, d, l), keyName: x.keyName, value: shiftExpr(x.value, d, l), span: shiftSpan(x.span, d, l) })) };
-    case 'traverse': return { ...e, span, base: shiftExpr(e.base, d, l), steps: e.steps.map((s) => ('index' in s ? { index: shiftExpr(s.index, d, l) } : s)) };
-    case 'call': return { ...e, span, args: e.args.map((x) => shiftExpr(x, d, l)) };
-    case 'cond': return { ...e, span, test: shiftExpr(e.test, d, l), then: shiftExpr(e.then, d, l), else: shiftExpr(e.else, d, l) };
-    case 'unary': return { ...e, span, operand: shiftExpr(e.operand, d, l) };
-    case 'binary': return { ...e, span, left: shiftExpr(e.left, d, l), right: shiftExpr(e.right, d, l) };
+    case 'template': return { ...e, span, parts: e.parts.map((p) => (typeof p === 'string' ? p : m(p))) };
+    case 'tuple': return { ...e, span, items: e.items.map(m) };
+    case 'object': return { ...e, span, entries: e.entries.map((x) => ({ key: m(x.key), keyName: x.keyName, value: m(x.value), span: f(x.span) })) };
+    case 'traverse': return { ...e, span, base: m(e.base), steps: e.steps.map((s) => ('index' in s ? { index: m(s.index) } : s)) };
+    case 'call': return { ...e, span, args: e.args.map(m) };
+    case 'cond': return { ...e, span, test: m(e.test), then: m(e.then), else: m(e.else) };
+    case 'unary': return { ...e, span, operand: m(e.operand) };
+    case 'binary': return { ...e, span, left: m(e.left), right: m(e.right) };
     default: return { ...e, span };
   }
 }
@@ -169,11 +225,8 @@ function collectComments(root: Node, out: HclFile['comments']): void {
   for (const c of commentNodes('terraform', root)) out.push({ line: c.startPosition.row, text: c.text, span: spanOf(c) });
 }
 
-function identifierText(node: Node | null): string | undefined {
-  return node && node.type === 'identifier' ? node.text : undefined;
-}
 
-function buildBlock(node: Node, depth: number): HclBlock {
+function buildBlock(node: Node, depth: number, text: string): HclBlock {
   const labels: string[] = [];
   let type = '';
   let openBrace = -1, closeBrace = -1;
@@ -204,9 +257,9 @@ function buildBlock(node: Node, depth: number): HclBlock {
         for (const item of child.namedChildren) {
           if (!item) continue;
           if (item.type === 'attribute') {
-            const a = buildAttribute(item, depth + 1);
+            const a = buildAttribute(item, text);
             if (a) attributes.set(a.name, a);
-          } else if (item.type === 'block') blocks.push(buildBlock(item, depth + 1));
+          } else if (item.type === 'block') blocks.push(buildBlock(item, depth + 1, text));
           else if (item.type === 'ERROR') broken = true;
         }
         break;
@@ -225,13 +278,12 @@ function buildBlock(node: Node, depth: number): HclBlock {
   return { type, labels, span, headerSpan, openBrace, closeBrace, attributes, blocks, broken };
 }
 
-function buildAttribute(node: Node, depth: number): HclAttribute | undefined {
-  const nameNode = node.namedChildren[0] ?? null;
-  const exprNode = node.namedChildren[1] ?? null;
-  const name = identifierText(nameNode);
-  if (!name || !nameNode) return undefined;
-  const expr: Expr = exprNode && !node.hasError ? buildExpr(exprNode, depth) : { t: 'unsupported', span: spanOf(exprNode ?? node) };
-  return { name, span: spanOf(node), nameSpan: spanOf(nameNode), expr };
+function buildAttribute(node: Node, text: string): HclAttribute | undefined {
+  const nameNode = node.firstNamedChild;
+  if (!nameNode || nameNode.type !== 'identifier') return undefined;
+  const exprNode = nameNode.nextNamedSibling;
+  const span = spanOf(node);
+  return new HclAttribute(nameNode.text, span, spanOf(nameNode), exprNode ? spanOf(exprNode) : span, text, !exprNode || node.hasError);
 }
 
 export function stringLitText(node: Node): string {

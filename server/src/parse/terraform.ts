@@ -17,8 +17,8 @@ export class TfAttribute {
   constructor(readonly hcl: HclAttribute, readonly file: HclFile, private readonly scope: Scope) {}
   get name(): string { return this.hcl.name; }
   get span(): Span { return this.hcl.span; }
-  get exprSpan(): Span { return this.hcl.expr.span; }
-  get source(): string { return this.file.text.slice(this.hcl.expr.span.start, this.hcl.expr.span.end); }
+  get exprSpan(): Span { return this.hcl.exprSpan; }
+  get source(): string { return this.file.text.slice(this.hcl.exprSpan.start, this.hcl.exprSpan.end); }
   get value(): Value {
     if (this.cached === undefined) {
       if (this.evaluating) return UNKNOWN; // a cycle such as a local that refers to itself
