@@ -284,10 +284,20 @@ describe('Rampart in a real VS Code (code-server + Chromium)', {
     return panel;
   }
 
+  /** Hides the bottom panel (Problems), so that the editor has room in the screenshots. */
+  async function hidePanel(): Promise<void> {
+    const panel = page.locator('.part.panel');
+    if (await panel.isVisible()) {
+      await page.keyboard.press('Control+J');
+      await panel.waitFor({ state: 'hidden', timeout: 10_000 });
+    }
+  }
+
   /** Filters the Problems panel by text and returns the texts of the rows it then shows. */
   async function problemRows(filter: string): Promise<string[]> {
     const panel = await showProblems();
     const input = page.locator('.panel .viewpane-filter input, .panel .markers-panel-action-filter input').first();
+    await input.click(); // a real click: fails if a menu is still open instead of typing elsewhere
     await input.fill(filter);
     await sleep(400); // the filter is applied after a short delay
     return (await panel.locator('.monaco-list-row').allInnerTexts()).map(plain);
@@ -296,6 +306,16 @@ describe('Rampart in a real VS Code (code-server + Chromium)', {
   // ---- lifecycle
 
   before(async () => {
+    try {
+      await start();
+    } catch (e) {
+      failed = true;
+      if (context) await screenshot('FAILED-start').catch(() => undefined);
+      throw e;
+    }
+  }, { timeout: 180_000 });
+
+  async function start(): Promise<void> {
     fs.rmSync(RESULTS, { recursive: true, force: true });
     fs.mkdirSync(RESULTS, { recursive: true });
     assert.ok(fs.existsSync(CODE_SERVER), `code-server not found at ${CODE_SERVER}: run bash test/e2e/setup.sh`);
@@ -305,7 +325,7 @@ describe('Rampart in a real VS Code (code-server + Chromium)', {
     scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'rampart-e2e-'));
     const t0 = Date.now();
     const vsix = buildVsix(scratch, notes);
-    for (const n of notes) console.log(`# note: ${n}`);
+    for (const n of notes) console.log(`note: ${n}`);
 
     // The scratch workspace.
     ws = path.join(scratch, 'workspace');
@@ -361,11 +381,11 @@ describe('Rampart in a real VS Code (code-server + Chromium)', {
     await page.goto(`${url}/?folder=${encodeURIComponent(ws)}`);
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
     await page.locator('.explorer-folders-view .monaco-list-row').filter({ hasText: 'main.tf' }).waitFor({ timeout: 60_000 });
-    console.log(`# workbench ready after ${((Date.now() - t0) / 1000).toFixed(1)} s (build, install, start)`);
-  }, { timeout: 180_000 });
+    console.log(`workbench ready after ${((Date.now() - t0) / 1000).toFixed(1)} s (build, install, start)`);
+  }
 
   after(async () => {
-    if (failed || !page) {
+    if (failed) {
       console.error(`\n---- e2e failed: scratch folder kept at ${scratch}`);
       if (csLog && fs.existsSync(csLog)) console.error(`---- code-server log (last 80 lines):\n${tail(fs.readFileSync(csLog, 'utf8'), 80)}`);
       for (const f of findFiles(userData || scratch, /Rampart[^/]*\.log$|rampart[^/]*\.log$/)) {
@@ -420,6 +440,7 @@ describe('Rampart in a real VS Code (code-server + Chromium)', {
       `no k8s-no-privileged-containers finding for deployment.yaml: ${JSON.stringify(priv)}`);
     await screenshot('problems-privileged');
     await problemRows('');
+    await hidePanel();
   }));
 
   it('3. hovering the squiggle shows the impact ("What an attacker gains")', () => step('hover', async () => {
@@ -429,15 +450,17 @@ describe('Rampart in a real VS Code (code-server + Chromium)', {
     assert.ok(sq, 'no squiggle on the acl line');
     const box = (await sq.boundingBox())!;
     const hover = page.locator('.monaco-hover:not(.hidden)').filter({ hasText: 'What an attacker gains' }).first();
+    // The text layer is above the squiggle: move the real mouse onto it rather than locator.hover().
     for (let attempt = 0; attempt < 3 && !(await hover.isVisible()); attempt++) {
-      await page.mouse.move(box.x + box.width / 2 - 20, box.y + box.height / 2 - 4);
-      await page.mouse.move(box.x + box.width / 2, box.y - 2, { steps: 4 });
+      await page.mouse.move(box.x + box.width / 2 - 15, box.y + box.height / 2);
+      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 4 });
       await hover.waitFor({ state: 'visible', timeout: 5_000 }).catch(() => undefined);
     }
     await hover.waitFor({ state: 'visible', timeout: 5_000 });
     const text = plain(await hover.innerText());
     assert.match(text, /What an attacker gains/);
     assert.match(text, /aws-s3-no-public-acl/);
+    await sleep(500); // the hover fades in
     await screenshot('hover', 'hover.png');
     await page.mouse.move(1300, 850);
     await page.keyboard.press('Escape');
@@ -450,11 +473,14 @@ describe('Rampart in a real VS Code (code-server + Chromium)', {
     await widget.waitFor({ state: 'visible', timeout: 15_000 });
     const fix = widget.locator('.monaco-list-row').filter({ hasText: /^\s*Rampart: / }).first();
     await fix.waitFor({ state: 'visible', timeout: 10_000 });
-    await fix.hover();
+    // The menu puts a pointer block over the page: choose with the keyboard. The preferred action
+    // comes focused; move to the Rampart fix if something else is.
+    const focused = widget.locator('.monaco-list-row.focused');
+    for (let i = 0; i < 10 && !/^\s*Rampart: /.test(await focused.innerText().catch(() => '')); i++) await page.keyboard.press('ArrowDown');
+    const title = plain(await focused.innerText()).trim();
+    assert.match(title, /^Rampart: .*private/, `the focused quick fix is "${title}"`);
     await screenshot('quickfix-menu', 'quickfix.png');
-    const title = plain(await fix.innerText()).trim();
-    assert.match(title, /private/, `the preferred Rampart action is "${title}"`);
-    await fix.click();
+    await page.keyboard.press('Enter');
     await widget.waitFor({ state: 'hidden', timeout: 10_000 });
     const fixed = editorLine('acl');
     await waitFor('acl = "private"', async () => /^\s*acl\s*=\s*"private"\s*$/.test(plain(await fixed.innerText())), 10_000);
@@ -463,6 +489,7 @@ describe('Rampart in a real VS Code (code-server + Chromium)', {
     assert.equal((await squigglesOn(editorLine('"private"'))).length, 0, 'a squiggle is still on the fixed acl line');
     await screenshot('quickfix-applied');
     await problemRows('');
+    await hidePanel();
   }));
 
   it('5. "Rampart: Explain Risk" on a finding opens its panel', () => step('explain', async () => {
@@ -479,13 +506,15 @@ describe('Rampart in a real VS Code (code-server + Chromium)', {
     let content = '';
     await waitFor('the Explain Risk webview content', async () => {
       for (const f of page.frames()) {
-        const body = await f.locator('body').innerText({ timeout: 1000 }).catch(() => '');
+        // textContent: the headings are upper-cased by CSS, which innerText would reflect.
+        const body = (await f.locator('body').textContent({ timeout: 1000 }).catch(() => '')) ?? '';
         if (body.includes('What an attacker gains')) { content = body; return true; }
       }
       return false;
     }, 20_000);
     assert.match(content, /aws-ec2-no-public-ssh-rdp|SSH/);
     await page.mouse.move(700, 880);
+    await sleep(300);
     await screenshot('explain', 'explain.png');
   }));
 
@@ -499,7 +528,10 @@ describe('Rampart in a real VS Code (code-server + Chromium)', {
     await toast.waitFor({ state: 'visible', timeout: 60_000 });
     const summary = plain(await toast.innerText());
     assert.match(summary, /Rampart: \d+ findings? \(.*\) in \d+ files/);
+    await sleep(500); // the toast slides in
     await screenshot('scan-notification');
+    const progress = page.locator('.notifications-toasts .notification-toast').filter({ hasText: 'scanning workspace' });
+    await waitFor('the "scanning workspace" progress notification to close', async () => (await progress.count()) === 0, 10_000);
     await toast.locator('.monaco-button, a.monaco-button').filter({ hasText: 'Open Problems' }).first().click();
     await waitFor('archive.tf in the Problems panel', async () => (await problemRows('archive.tf')).some((r) => r.includes('archive.tf')), 15_000);
     const rows = await problemRows('archive.tf');
