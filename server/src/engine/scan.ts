@@ -48,7 +48,11 @@ const formatMB = (n: number) => `${(n / MB).toFixed(n < 10 * MB ? 1 : 0)} MB`;
 export class DiskProvider implements SourceProvider {
   bytesRead = 0;
   filesRead = 0;
-  constructor(private readonly maxFileBytes: number, readonly notes: Note[]) {}
+  private readonly roots: string[] | undefined;
+  /** With `roots`, a symlinked file is read only when it resolves inside one of them. */
+  constructor(private readonly maxFileBytes: number, readonly notes: Note[], roots?: readonly string[]) {
+    this.roots = roots?.map((r) => realpathOr(path.resolve(r)));
+  }
   readFile(abs: string): string | undefined {
     let buf: Buffer;
     try {
@@ -69,11 +73,21 @@ export class DiskProvider implements SourceProvider {
   }
   listDir(abs: string): string[] | undefined {
     try {
-      return fs.readdirSync(abs, { withFileTypes: true }).filter((e) => e.isFile() || e.isSymbolicLink()).map((e) => e.name);
+      return fs.readdirSync(abs, { withFileTypes: true }).filter((e) => {
+        if (e.isFile()) return true;
+        if (!e.isSymbolicLink()) return false;
+        if (!this.roots) return true;
+        const target = realpathOr(path.join(abs, e.name));
+        return this.roots.some((r) => target === r || target.startsWith(r + path.sep));
+      }).map((e) => e.name);
     } catch {
       return undefined;
     }
   }
+}
+
+function realpathOr(p: string): string {
+  try { return fs.realpathSync(p); } catch { return p; }
 }
 
 /** Text of a source file, or undefined (with a note) for binary content. */
@@ -170,11 +184,13 @@ export class UnitRunner {
     private readonly makeProvider?: (notes: Note[]) => SourceProvider,
     /** Source characters kept parsed between units; the editor keeps less than the CLI. */
     private readonly cacheChars = 48 * MB,
+    /** Symlinked files that resolve outside these folders are not read. */
+    private readonly roots?: readonly string[],
   ) {}
 
   run(unit: ScanUnit): UnitResult {
     const notes: Note[] = [];
-    const disk = new DiskProvider(this.maxFileBytes, notes);
+    const disk = new DiskProvider(this.maxFileBytes, notes, this.roots);
     const provider = this.makeProvider ? this.makeProvider(notes) : disk;
     const out: UnitResult = { findings: [], suppressed: 0, notes, files: 0, bytes: 0 };
     if (unit.kind === 'terraform') this.runTerraform(unit, provider, out);
@@ -247,7 +263,7 @@ export async function scan(req: ScanRequest): Promise<ScanResult> {
   const notes: Note[] = [];
   const ruleSet = new RuleSet(req.rules, req.config);
   const { units } = planUnits(req.paths, req.config, notes, req.respectGitignore ?? true, req.isCancelled);
-  const runner = new UnitRunner(ruleSet, req.config.maxFileBytes, req.provider ? () => req.provider! : undefined, req.cacheChars);
+  const runner = new UnitRunner(ruleSet, req.config.maxFileBytes, req.provider ? () => req.provider! : undefined, req.cacheChars, req.paths);
   const total: UnitResult = { findings: [], suppressed: 0, notes, files: 0, bytes: 0 };
   let done = 0;
   let cancelled = false;

@@ -190,7 +190,8 @@ export function shiftSpan(s: Span, dOff: number, dLine: number): Span {
 }
 
 function shiftBlock(b: HclBlock, dOff: number, dLine: number, text: string): HclBlock {
-  if (dOff === 0 && dLine === 0) return b;
+  // Even an unmoved block gets new attribute objects: they must point at the new text, or every
+  // version of the document would stay in memory through the blocks that never moved.
   const attributes = new Map<string, HclAttribute>();
   for (const [k, a] of b.attributes) attributes.set(k, a.moved(text, dOff, dLine));
   return {

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { Language, Parser, Query, type Node, type Tree } from 'web-tree-sitter';
 
 export type GrammarName = 'terraform' | 'yaml';
@@ -60,9 +61,33 @@ export function parserFor(name: GrammarName): Parser {
   return p;
 }
 
+/** A parse that ran past its time budget; the file is reported, not checked. */
+export class ParseBudgetError extends Error {}
+
+/**
+ * tree-sitter's error recovery is quadratic on some broken inputs (a long run of spaces inside
+ * an identifier): a 2 MB file of that kind would parse for hours. Parses get a budget that no
+ * real file comes near.
+ */
+export const PARSE_BUDGET_MS = { base: 2000, perMB: 2000 };
+
 export function parse(name: GrammarName, text: string, old?: Tree): Tree {
-  const tree = parserFor(name).parse(text, old ?? null);
-  if (!tree) throw new Error(`tree-sitter returned no tree for a ${name} document`);
+  const parser = parserFor(name);
+  const budget = PARSE_BUDGET_MS.base + (PARSE_BUDGET_MS.perMB * text.length) / (1024 * 1024);
+  const deadline = performance.now() + budget;
+  let cancelled = false;
+  const progressCallback = (() => {
+    if (performance.now() > deadline) cancelled = true;
+    return cancelled;
+  }) as unknown as (state: unknown) => void;
+  const tree = parser.parse(text, old ?? null, { progressCallback });
+  if (!tree || cancelled) {
+    tree?.delete();
+    // Without a reset the next parse would resume the cancelled one.
+    parser.reset();
+    if (cancelled) throw new ParseBudgetError(`parsing took longer than ${(budget / 1000).toFixed(1)} s; the file was not checked`);
+    throw new Error(`tree-sitter returned no tree for a ${name} document`);
+  }
   return tree;
 }
 
