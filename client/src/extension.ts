@@ -3,15 +3,21 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, State, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import {
-  ExplainRequest, FindingsRequest, ScanWorkspaceRequest, StatusNotification,
-  type Explanation, type FindingSummary, type ScanWorkspaceResult, type StatusParams,
+  ExplainChunkNotification, ExplainLlmRequest, ExplainRequest, FindingsRequest, LlmStatusNotification, ScanWorkspaceRequest, SetLlmKeyRequest, StatusNotification,
+  type ExplainChunkParams, type ExplainLlmResult, type Explanation, type FindingSummary, type LlmStatusParams, type ScanWorkspaceResult, type SetLlmKeyResult, type StatusParams,
 } from '../../server/src/protocol';
-import { page, renderExplanation, renderReport } from './render';
+import { KEY_CHANNEL_ENV, newChannelKey, sealKey } from '../../server/src/llm/keychannel';
+import { page, renderAiSection, renderExplanation, renderReport, type AiSection } from './render';
 
 let client: LanguageClient | undefined;
 let output: vscode.LogOutputChannel;
 let status: vscode.StatusBarItem;
 let scanning = false;
+let aiStatus: vscode.StatusBarItem;
+/** Seals the LLM API key on its way to the server (the server got this key in its environment). */
+const channelKey = newChannelKey();
+const SECRET_KEY = 'rampart.llm.apiKey';
+const explainStreams = new Map<string, (text: string) => void>();
 
 const SELECTOR = [
   { scheme: 'file', language: 'terraform' },
@@ -25,12 +31,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   status = vscode.window.createStatusBarItem('rampart.status', vscode.StatusBarAlignment.Left, 50);
   status.name = 'Rampart';
   status.command = 'rampart.explainRisk';
-  context.subscriptions.push(output, status);
+  aiStatus = vscode.window.createStatusBarItem('rampart.aiStatus', vscode.StatusBarAlignment.Left, 49);
+  aiStatus.name = 'Rampart AI';
+  aiStatus.command = 'rampart.showOutput';
+  context.subscriptions.push(output, status, aiStatus);
 
   const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
+  // The key channel goes in the environment (never traced); the API key itself only ever travels sealed.
+  const env = { ...process.env, [KEY_CHANNEL_ENV]: channelKey };
   const serverOptions: ServerOptions = {
-    run: { module: serverModule, transport: TransportKind.stdio },
-    debug: { module: serverModule, transport: TransportKind.stdio, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+    run: { module: serverModule, transport: TransportKind.stdio, options: { env } },
+    debug: { module: serverModule, transport: TransportKind.stdio, options: { env, execArgv: ['--nolazy', '--inspect=6019'] } },
   };
   const watcher = vscode.workspace.createFileSystemWatcher('**/{*.tf,*.tfvars,*.yaml,*.yml,.rampart.yaml,.rampart.yml}');
   context.subscriptions.push(watcher);
@@ -38,12 +49,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     documentSelector: SELECTOR,
     outputChannel: output,
     synchronize: { configurationSection: 'rampart', fileEvents: watcher },
-    initializationOptions: { trusted: vscode.workspace.isTrusted },
+    initializationOptions: { trusted: vscode.workspace.isTrusted, llmCacheDir: context.globalStorageUri.fsPath },
   };
   client = new LanguageClient('rampart', 'Rampart', serverOptions, clientOptions);
   context.subscriptions.push(client.onDidChangeState((e) => {
     if (e.newState === State.Stopped) output.appendLine(`[${new Date().toISOString()}] The Rampart server stopped; it is restarted automatically (or run "Rampart: Restart Server").`);
     if (e.newState === State.Running && e.oldState !== State.Starting) output.appendLine(`[${new Date().toISOString()}] The Rampart server is running again.`);
+    if (e.newState === State.Running) void sendLlmKey(context);
   }));
 
   context.subscriptions.push(
@@ -54,6 +66,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       output.appendLine('Restarting the Rampart server on request.');
       await client?.restart();
     }),
+    vscode.commands.registerCommand('rampart.setLlmApiKey', () => setLlmApiKey(context)),
+    context.secrets.onDidChange((e) => { if (e.key === SECRET_KEY) void sendLlmKey(context); }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => void client?.sendNotification('rampart/trust', { trusted: true })),
     vscode.languages.onDidChangeDiagnostics(() => updateStatus()),
     vscode.window.onDidChangeActiveTextEditor(() => updateStatus()),
@@ -61,6 +75,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 
   await client.start();
   context.subscriptions.push(client.onNotification(StatusNotification, (p: StatusParams) => { scanning = p.state === 'scanning'; updateStatus(); }));
+  context.subscriptions.push(client.onNotification(LlmStatusNotification, (p: LlmStatusParams) => showAiStatus(p)));
+  context.subscriptions.push(client.onNotification(ExplainChunkNotification, (p: ExplainChunkParams) => explainStreams.get(p.streamId)?.(p.text)));
+  await sendLlmKey(context);
   updateStatus();
 }
 
@@ -84,6 +101,41 @@ function updateStatus(): void {
   status.tooltip = diags.length ? `Rampart: ${diags.length} finding${diags.length === 1 ? '' : 's'} in this file. Click to explain.` : 'Rampart: no findings in this file';
   status.backgroundColor = errors ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
   status.show();
+}
+
+async function sendLlmKey(context: vscode.ExtensionContext): Promise<void> {
+  if (!client?.isRunning()) return;
+  try {
+    const key = (await context.secrets.get(SECRET_KEY)) ?? '';
+    const r = await client.sendRequest<SetLlmKeyResult>(SetLlmKeyRequest, { sealed: sealKey(channelKey, key) });
+    if (!r.ok) output.appendLine(`Rampart: the LLM API key could not be handed to the server (${r.message ?? 'unknown reason'}).`);
+  } catch (e) {
+    output.appendLine(`Rampart: the LLM API key could not be handed to the server (${(e as Error).message}).`);
+  }
+}
+
+async function setLlmApiKey(context: vscode.ExtensionContext): Promise<void> {
+  const key = await vscode.window.showInputBox({
+    title: 'Rampart: LLM API key',
+    prompt: 'Stored in VS Code secret storage, never in settings or logs. Leave empty to remove it.',
+    password: true,
+    ignoreFocusOut: true,
+  });
+  if (key === undefined) return;
+  if (key.trim()) await context.secrets.store(SECRET_KEY, key.trim());
+  else await context.secrets.delete(SECRET_KEY);
+  await sendLlmKey(context);
+  void vscode.window.showInformationMessage(key.trim() ? 'Rampart: the LLM API key is saved.' : 'Rampart: the LLM API key is removed.');
+}
+
+/** One status-bar item for the LLM review; faults show there and in the output, never as a dialog. */
+function showAiStatus(p: LlmStatusParams): void {
+  const icon = p.state === 'reviewing' ? '$(sync~spin)' : p.state === 'error' ? '$(warning)' : p.state === 'paused' ? '$(watch)' : '$(sparkle)';
+  aiStatus.text = `${icon} AI`;
+  aiStatus.tooltip = p.message;
+  aiStatus.backgroundColor = p.state === 'error' ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+  if (p.state === 'off') aiStatus.hide(); else aiStatus.show();
+  if (p.state === 'error' || p.state === 'paused') output.appendLine(`[${new Date().toISOString()}] ${p.message}`);
 }
 
 function nonce(): string {
@@ -122,7 +174,35 @@ async function explainRisk(context: vscode.ExtensionContext, arg?: { uri?: strin
     explanation = await client.sendRequest<Explanation | null>(ExplainRequest, { uri, index: pick.index });
     if (!explanation) return;
   }
-  showPanel(context, 'rampart.explain', `Rampart: ${explanation.title}`, renderExplanation(explanation));
+  const panel = showPanel(context, 'rampart.explain', `Rampart: ${explanation.title}`, renderExplanation(explanation));
+  if (!explanation.llmAvailable) return;
+  // With the LLM configured, the panel also streams a contextual explanation (rendered as inert text).
+  const e = explanation;
+  const index = typeof arg?.index === 'number' ? arg.index : (await client.sendRequest<FindingSummary[]>(FindingsRequest, { uri }))
+    .find((f) => f.ruleId === e.ruleId && f.line === e.range.start.line && f.character === e.range.start.character)?.index;
+  if (index === undefined) return;
+  const streamId = nonce();
+  let closed = false;
+  panel.onDidDispose(() => { closed = true; explainStreams.delete(streamId); });
+  const render = (a: AiSection) => {
+    if (!closed) panel.webview.html = page(`Rampart: ${e.title}`, renderExplanation(e, renderAiSection(a)), { cspSource: panel.webview.cspSource, nonce: nonce(), styleUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(context.extensionUri, 'media', 'panel.css')).toString() });
+  };
+  let pending: NodeJS.Timeout | undefined;
+  let latest = '';
+  render({ state: 'loading' });
+  explainStreams.set(streamId, (text) => {
+    latest = text;
+    pending ??= setTimeout(() => { pending = undefined; render({ state: 'streaming', text: latest }); }, 150);
+  });
+  try {
+    const r = await client.sendRequest<ExplainLlmResult>(ExplainLlmRequest, { uri, index, streamId });
+    if (pending) clearTimeout(pending);
+    render(r.error ? { state: 'error', error: r.error } : { state: 'done', text: r.text });
+  } catch (err) {
+    render({ state: 'error', error: (err as Error).message });
+  } finally {
+    explainStreams.delete(streamId);
+  }
 }
 
 async function scanWorkspace(context: vscode.ExtensionContext): Promise<void> {

@@ -44,11 +44,13 @@ export function renderExplanation(e: Explanation, extra = ''): string {
 <h1>${escapeHtml(e.title)}</h1>
 <div class="subtitle"><span class="badge sev-${escapeHtml(e.severity)}">${escapeHtml(e.severity.toUpperCase())}</span><code>${escapeHtml(e.ruleId)}</code> on <code>${escapeHtml(e.address)}</code></div>
 <div class="finding">${escapeHtml(e.message)}</div>
+${e.aiExplanation ? `<h2>What the LLM review found</h2>${e.aiExplanation.split(/\n{2,}/).map((p) => `<p>${escapeHtml(p)}</p>`).join('')}<p class="muted">An LLM finding (Rampart AI): check it before acting on it.</p>` : ''}
 <h2>What an attacker gains</h2>
 <p>${escapeHtml(e.impact)}</p>
 <h2>How to fix</h2>
 <p>${escapeHtml(e.remediation)}${e.fixable ? ' <span class="muted">(a quick fix is available: Ctrl+. on the squiggle)</span>' : ''}</p>
 ${e.related.length ? `<h2>Also involved</h2><ul>${e.related.map((r) => `<li>${escapeHtml(r.message)} <span class="muted">(${escapeHtml(decodeURIComponent(r.uri.replace(/^file:\/\//, '')))}:${r.line + 1})</span></li>`).join('')}</ul>` : ''}
+${e.linked?.length ? `<h2>Blast radius: linked resources</h2><ul>${e.linked.map((l) => `<li><code>${escapeHtml(l)}</code></li>`).join('')}</ul>` : ''}
 <h2>The resource</h2>
 <pre><code>${escapeHtml(e.snippet)}</code></pre>
 ${e.compliance.length ? `<h2>Compliance</h2><ul class="tags">${e.compliance.map((c) => `<li>${escapeHtml(c)}</li>`).join('')}</ul>` : ''}
@@ -56,6 +58,25 @@ ${eqRows ? `<h2>Same check in other scanners</h2><table>${eqRows}</table>` : ''}
 <h2>References</h2>
 <ul>${[e.docUrl, ...e.references].map((r) => `<li>${safeLink(r)}</li>`).join('')}</ul>
 ${extra}`;
+}
+
+export interface AiSection { state: 'loading' | 'streaming' | 'done' | 'error' | 'unavailable'; text?: string; error?: string }
+
+/**
+ * The LLM's contextual explanation: untrusted text, shown as escaped paragraphs. No markdown is
+ * interpreted, so no link (command:, javascript:, https:) and no HTML can come out of it.
+ */
+export function renderAiSection(a: AiSection): string {
+  const paras = (a.text ?? '').slice(0, 20_000).split(/\n{2,}/).map((p) => p.trim()).filter(Boolean)
+    .map((p) => `<p>${escapeHtml(p).replace(/\n/g, '<br>')}</p>`).join('\n');
+  const note = '<p class="muted">Written by an LLM from the redacted resource and its context: check it before acting on it.</p>';
+  switch (a.state) {
+    case 'loading': return `<h2>In this module (Rampart AI)</h2><p class="muted">Asking the LLM…</p>`;
+    case 'streaming': return `<h2>In this module (Rampart AI)</h2>${paras}<p class="muted">…</p>`;
+    case 'done': return `<h2>In this module (Rampart AI)</h2>${paras}${note}`;
+    case 'error': return `<h2>In this module (Rampart AI)</h2><p class="muted">No contextual explanation: ${escapeHtml(a.error ?? 'the request failed')}.</p>`;
+    default: return '';
+  }
 }
 
 export function renderReport(r: ScanWorkspaceResult, rel: (uri: string) => string): string {

@@ -13,6 +13,10 @@ import { toSarif } from './output/sarif';
 import { renderCatalogue } from './output/catalogue';
 import { initParsers } from './parse/treesitter';
 import { ALL_RULES, ruleDocUrl } from './rules';
+import { DEFAULT_LLM_SETTINGS, type LlmSettings } from './protocol';
+import type { Finding } from './engine/types';
+import { llmScan } from './llm/scan';
+import { scrub } from './llm/client';
 
 declare const RAMPART_VERSION: string;
 const VERSION = typeof RAMPART_VERSION === 'string' ? RAMPART_VERSION : '0.0.0-dev';
@@ -35,6 +39,14 @@ Options:
   -j, --jobs <n>                  worker threads (default: number of cores)
       --no-color                  plain text output
   -q, --quiet                     no progress on stderr
+      --llm                       add an LLM review (OPENAI_API_KEY, OPENAI_BASE_URL); secrets are
+                                  redacted first; a failed review leaves the local findings
+      --llm-model <model>         the model (default: $RAMPART_LLM_MODEL or gpt-4o-mini)
+      --llm-provider <p>          openai (default), azure (endpoint in OPENAI_BASE_URL, the model is
+                                  the deployment, OPENAI_API_VERSION) or compatible (Ollama, vLLM)
+      --llm-cache-dir <dir>       keep LLM answers here: unchanged resources are not sent again
+      --llm-timeout <ms>          per request (default: 60000)
+      --llm-gate                  let --fail-on count LLM findings too
   -h, --help                      this help
   -v, --version                   the version
 
@@ -53,6 +65,7 @@ interface CliOptions {
   jobs: number;
   color: boolean;
   quiet: boolean;
+  llm?: { settings: LlmSettings; apiKey?: string; cacheDir?: string; gate: boolean };
 }
 
 function severityArg(name: string, v: string | undefined): Severity | undefined {
@@ -81,6 +94,12 @@ function parseCli(argv: string[]): { command: 'scan' | 'rules' | 'help' | 'versi
         jobs: { type: 'string', short: 'j' },
         'no-color': { type: 'boolean' },
         quiet: { type: 'boolean', short: 'q' },
+        llm: { type: 'boolean' },
+        'llm-model': { type: 'string' },
+        'llm-provider': { type: 'string' },
+        'llm-cache-dir': { type: 'string' },
+        'llm-timeout': { type: 'string' },
+        'llm-gate': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -114,9 +133,31 @@ function parseCli(argv: string[]): { command: 'scan' | 'rules' | 'help' | 'versi
     jobs = Number(v.jobs);
     if (!Number.isInteger(jobs) || jobs < 1 || jobs > 64) throw new UsageError(`--jobs must be a whole number from 1 to 64 (got "${v.jobs}")`);
   }
+  let llm: CliOptions['llm'];
+  const llmFlags = ['llm-model', 'llm-provider', 'llm-cache-dir', 'llm-timeout', 'llm-gate'] as const;
+  if (!v.llm && llmFlags.some((f) => v[f] !== undefined)) throw new UsageError(`--${llmFlags.find((f) => v[f] !== undefined)} needs --llm`);
+  if (v.llm) {
+    const provider = (v['llm-provider'] ?? 'openai').toLowerCase();
+    if (provider !== 'openai' && provider !== 'azure' && provider !== 'compatible') throw new UsageError(`--llm-provider must be openai, azure or compatible (got "${v['llm-provider']}")`);
+    const timeoutMs = v['llm-timeout'] === undefined ? 60_000 : Number(v['llm-timeout']);
+    if (!Number.isInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > 600_000) throw new UsageError(`--llm-timeout must be milliseconds from 1 to 600000 (got "${v['llm-timeout']}")`);
+    const env = process.env;
+    const baseUrl = provider === 'azure' ? env['AZURE_OPENAI_ENDPOINT'] ?? env['OPENAI_BASE_URL'] ?? '' : env['OPENAI_BASE_URL'] ?? '';
+    const model = v['llm-model'] ?? env['RAMPART_LLM_MODEL'] ?? DEFAULT_LLM_SETTINGS.model;
+    llm = {
+      settings: {
+        ...DEFAULT_LLM_SETTINGS, enabled: true, provider, baseUrl, model, timeoutMs, maxRequestsPerHour: 0,
+        azureDeployment: model, azureApiVersion: env['OPENAI_API_VERSION'] ?? DEFAULT_LLM_SETTINGS.azureApiVersion,
+      },
+      apiKey: (provider === 'azure' ? env['AZURE_OPENAI_API_KEY'] : undefined) ?? env['OPENAI_API_KEY'] ?? undefined,
+      cacheDir: v['llm-cache-dir'],
+      gate: !!v['llm-gate'],
+    };
+  }
   return {
     command: 'scan',
     options: {
+      llm,
       paths, format, output: v.output, failOn: severityArg('fail-on', v['fail-on']), minSeverity: severityArg('severity', v.severity),
       config, respectGitignore: !v['no-gitignore'], jobs,
       color: !v['no-color'] && !process.env['NO_COLOR'] && !v.output && process.stdout.isTTY === true,
@@ -149,10 +190,61 @@ if (!isMainThread && workerData?.rampartWorker) {
   })();
 }
 
-async function runUnits(units: ScanUnit[], o: CliOptions, progress: (done: number) => void): Promise<UnitResult> {
+/**
+ * Worker threads, started before the scan is planned so that their start-up (loading the bundle
+ * and the grammars) overlaps with walking the tree.
+ */
+class WorkerPool {
+  private readonly workers: { worker: Worker; ready: Promise<void> }[] = [];
+  constructor(size: number, config: RampartConfig) {
+    for (let i = 0; i < size; i++) {
+      const worker = new Worker(__filename, { workerData: { rampartWorker: true, init: { config } satisfies WorkerInit } });
+      const ready = new Promise<void>((resolve, reject) => {
+        const onMessage = (m: { ready?: true }) => { if (m.ready) { worker.off('message', onMessage); resolve(); } };
+        worker.on('message', onMessage);
+        worker.once('error', reject);
+      });
+      ready.catch(() => { /* reported by run() */ });
+      this.workers.push({ worker, ready });
+    }
+  }
+
+  get size(): number { return this.workers.length; }
+
+  async run(units: ScanUnit[], total: UnitResult, progress: (done: number) => void): Promise<void> {
+    let next = 0;
+    let done = 0;
+    await Promise.all(this.workers.map(async ({ worker, ready }) => {
+      await ready;
+      await new Promise<void>((resolve, reject) => {
+        const feed = () => {
+          if (next >= units.length) { worker.off('message', onMessage); resolve(); return; }
+          // One unit per message: units come largest first, and a message costs far less than a unit.
+          worker.postMessage({ units: [units[next++]!] });
+        };
+        const onMessage = (m: UnitResult) => {
+          mergeUnitResult(total, m);
+          progress(++done);
+          feed();
+        };
+        worker.on('message', onMessage);
+        worker.once('error', reject);
+        feed();
+      });
+    }));
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map(({ worker }) => new Promise<void>((resolve) => {
+      worker.once('exit', () => resolve());
+      worker.postMessage({ done: true });
+    })));
+  }
+}
+
+async function runUnits(units: ScanUnit[], o: CliOptions, pool: WorkerPool | undefined, progress: (done: number) => void): Promise<UnitResult> {
   const total: UnitResult = { findings: [], suppressed: 0, notes: [], files: 0, bytes: 0 };
-  const workers = Math.min(o.jobs, Math.ceil(units.length / 4));
-  if (workers <= 1) {
+  if (!pool || units.length < 8) {
     await initParsers();
     const runner = new UnitRunner(new RuleSet(ALL_RULES, o.config), o.config.maxFileBytes);
     let done = 0;
@@ -162,31 +254,7 @@ async function runUnits(units: ScanUnit[], o: CliOptions, progress: (done: numbe
     }
     return total;
   }
-  const queue = [...units];
-  let next = 0;
-  let done = 0;
-  // One unit per message: units come largest first, and a message costs far less than a unit.
-  const batch = 1;
-  await Promise.all(Array.from({ length: workers }, () => new Promise<void>((resolve, reject) => {
-    const w = new Worker(__filename, { workerData: { rampartWorker: true, init: { config: o.config } satisfies WorkerInit } });
-    let sent = 0;
-    const feed = () => {
-      if (next >= queue.length) { w.postMessage({ done: true }); return; }
-      const slice = queue.slice(next, next + batch);
-      next += slice.length;
-      sent = slice.length;
-      w.postMessage({ units: slice });
-    };
-    w.on('message', (m: UnitResult | { ready: true }) => {
-      if ('ready' in m) { feed(); return; }
-      mergeUnitResult(total, m);
-      done += sent;
-      progress(done);
-      feed();
-    });
-    w.on('error', reject);
-    w.on('exit', () => resolve());
-  })));
+  await pool.run(units, total, progress);
   return total;
 }
 
@@ -195,16 +263,22 @@ async function runUnits(units: ScanUnit[], o: CliOptions, progress: (done: numbe
 async function scanCommand(o: CliOptions): Promise<number> {
   const started = Date.now();
   const notes: UnitResult['notes'] = [];
-  const { units, files } = planUnits(o.paths, o.config, notes, o.respectGitignore);
+  const pool = o.jobs > 1 ? new WorkerPool(o.jobs, o.config) : undefined;
+  let planned: ReturnType<typeof planUnits>;
+  try { planned = planUnits(o.paths, o.config, notes, o.respectGitignore); } catch (e) { await pool?.close(); throw e; }
+  const { units, files } = planned;
   const showProgress = !o.quiet && units.length > 20;
   const progress = (done: number) => {
     if (showProgress && (done % 10 === 0 || done === units.length)) process.stderr.write(`\rrampart: scanned ${done}/${units.length} modules and folders`);
   };
-  const result = await runUnits(units, o, progress);
+  let result: UnitResult;
+  try { result = await runUnits(units, o, pool, progress); } finally { await pool?.close(); }
   if (showProgress) process.stderr.write('\r\u001b[K');
   result.notes.unshift(...notes);
   const ruleSet = new RuleSet(ALL_RULES, o.config);
-  let findings = sortFindings(result.findings);
+  let llmFindings: Finding[] = [];
+  if (o.llm) llmFindings = await llmPass(o, units, result.findings, ruleSet);
+  let findings = sortFindings([...result.findings, ...llmFindings]);
   if (o.minSeverity) findings = findings.filter((f) => severityRank(f.severity) >= severityRank(o.minSeverity!));
   const durationMs = Date.now() - started;
   const baseDir = process.cwd();
@@ -223,6 +297,7 @@ async function scanCommand(o: CliOptions): Promise<number> {
         file: path.relative(baseDir, f.file) || f.file,
         range: { startLine: f.span.startLine + 1, startColumn: f.span.startCol + 1, endLine: f.span.endLine + 1, endColumn: f.span.endCol + 1 },
         fixable: !!f.fix, origin: f.origin,
+        ...(f.origin === 'llm' ? { explanation: (f as Finding & { explanation?: string }).explanation ?? '' } : {}),
         ...(f.related ? { related: f.related.map((r) => ({ file: path.relative(baseDir, r.file), line: r.span.startLine + 1, message: r.message })) } : {}),
       })),
       notes: result.notes.map((n) => ({ ...n, file: path.relative(baseDir, n.file) || n.file })),
@@ -240,8 +315,31 @@ async function scanCommand(o: CliOptions): Promise<number> {
   if (o.format !== 'text') {
     for (const n of result.notes) if (n.level !== 'info') process.stderr.write(`rampart: ${n.level}: ${path.relative(baseDir, n.file) || n.file}: ${n.message}\n`);
   }
-  if (o.failOn && findings.some((f) => severityRank(f.severity) >= severityRank(o.failOn!))) return 1;
+  // LLM findings count for --fail-on only with --llm-gate: an LLM's opinion does not fail a build by default.
+  const gated = o.llm?.gate ? findings : findings.filter((f) => f.origin !== 'llm');
+  if (o.failOn && gated.some((f) => severityRank(f.severity) >= severityRank(o.failOn!))) return 1;
   return 0;
+}
+
+async function llmPass(o: CliOptions, units: ScanUnit[], local: Finding[], ruleSet: RuleSet): Promise<Finding[]> {
+  const l = o.llm!;
+  const say = (m: string) => process.stderr.write(`rampart: ${scrub(m, l.apiKey)}\n`);
+  try {
+    await initParsers();
+    const r = await llmScan({
+      units, localFindings: local, ruleSet, maxFileBytes: o.config.maxFileBytes, settings: l.settings, apiKey: l.apiKey,
+      cacheDir: l.cacheDir, baseDir: process.cwd(), log: o.quiet ? undefined : say,
+    });
+    if (r.fault) {
+      say(`LLM review failed (${r.fault.message}) for ${r.failedFiles} of ${r.total} file(s); the report has the local findings${r.findings.length ? ' and the LLM findings of the other files' : ' only'}.`);
+    } else if (!o.quiet) {
+      say(`LLM review: ${r.files} file(s), ${r.requests} request(s), ${r.findings.length} LLM finding(s)${r.dropped ? `, ${r.dropped} suggestion(s) dropped by validation` : ''}.`);
+    }
+    return r.findings;
+  } catch (e) {
+    say(`LLM review failed (${(e as Error).message}); the report has the local findings only.`);
+    return [];
+  }
 }
 
 function rulesCommand(format: string): number {

@@ -17,6 +17,12 @@ export interface Explanation {
   fixable: boolean;
   /** Other resources the finding involves. */
   related: { uri: string; line: number; message: string }[];
+  /** Resources linked to this one (it refers to them or they refer to it): the blast radius. */
+  linked?: string[];
+  /** For a finding of the LLM review: its explanation (untrusted text). */
+  aiExplanation?: string;
+  /** Whether an LLM explanation can be requested (enabled, trusted, configured). */
+  llmAvailable?: boolean;
   /** The resource's source, for the panel (not sent anywhere). */
   snippet: string;
   uri: string;
@@ -52,7 +58,36 @@ export interface RampartSettings {
   debounceMs: number;
   severityMapping: Record<'critical' | 'high' | 'medium' | 'low', 'error' | 'warning' | 'information' | 'hint'>;
   maxFileSize: string;
+  llm: LlmSettings;
 }
+
+/** `rampart.llm.*`: the optional LLM review (off unless enabled, never in an untrusted workspace). */
+export interface LlmSettings {
+  enabled: boolean;
+  provider: 'openai' | 'azure' | 'compatible';
+  /** OpenAI-compatible base URL (…/v1), or the Azure resource endpoint for `azure`. */
+  baseUrl: string;
+  model: string;
+  /** Azure only: the deployment name (defaults to the model) and the API version. */
+  azureDeployment: string;
+  azureApiVersion: string;
+  timeoutMs: number;
+  maxRequestsPerHour: number;
+  /** Files matching these globs (relative to the workspace folder) are never sent. */
+  excludeGlobs: string[];
+}
+
+export const DEFAULT_LLM_SETTINGS: LlmSettings = {
+  enabled: false,
+  provider: 'openai',
+  baseUrl: '',
+  model: 'gpt-4o-mini',
+  azureDeployment: '',
+  azureApiVersion: '2024-10-21',
+  timeoutMs: 60_000,
+  maxRequestsPerHour: 60,
+  excludeGlobs: [],
+};
 
 export const DEFAULT_SETTINGS: RampartSettings = {
   enable: true,
@@ -62,9 +97,35 @@ export const DEFAULT_SETTINGS: RampartSettings = {
   debounceMs: 75,
   severityMapping: { critical: 'error', high: 'error', medium: 'warning', low: 'information' },
   maxFileSize: '2MB',
+  llm: DEFAULT_LLM_SETTINGS,
 };
 
 export interface InitializationOptions {
   /** Workspace trust: when false, workspace-supplied configuration (.rampart.yaml) is ignored. */
   trusted?: boolean;
+  /** Where the LLM answer cache is kept (the extension's global storage); memory only without it. */
+  llmCacheDir?: string;
 }
+
+/**
+ * The client hands the LLM API key over sealed with a per-session channel key that it gave the
+ * server process in its environment (RAMPART_KEY_CHANNEL): a traced JSON-RPC message never holds
+ * the key itself. An empty key clears it.
+ */
+export const SetLlmKeyRequest = 'rampart/setLlmKey';
+export interface SetLlmKeyParams { sealed: string }
+export interface SetLlmKeyResult { ok: boolean; message?: string }
+
+export const LlmStatusNotification = 'rampart/llmStatus';
+export interface LlmStatusParams {
+  state: 'off' | 'ready' | 'reviewing' | 'done' | 'error' | 'paused';
+  message: string;
+  uri?: string;
+}
+
+/** Streams the LLM's contextual explanation of a finding; chunks arrive as notifications. */
+export const ExplainLlmRequest = 'rampart/explainLlm';
+export interface ExplainLlmParams { uri: string; index: number; streamId: string }
+export interface ExplainLlmResult { text: string; error?: string; cached?: boolean }
+export const ExplainChunkNotification = 'rampart/explainChunk';
+export interface ExplainChunkParams { streamId: string; text: string }

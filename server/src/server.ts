@@ -10,13 +10,16 @@ import { scan } from './engine/scan';
 import { SEVERITY_ORDER, severityRank, type Finding, type Severity, type TextEdit } from './engine/types';
 import { initParsers } from './parse/treesitter';
 import {
-  DEFAULT_SETTINGS, ExplainRequest, FindingsRequest, ScanWorkspaceRequest, SETTINGS_SECTION, StatusNotification,
-  type ExplainParams, type Explanation, type FindingSummary, type FindingsParams, type InitializationOptions, type RampartSettings,
-  type ScanWorkspaceParams, type ScanWorkspaceResult,
+  DEFAULT_LLM_SETTINGS, DEFAULT_SETTINGS, ExplainLlmRequest, ExplainRequest, FindingsRequest, ScanWorkspaceRequest, SETTINGS_SECTION, SetLlmKeyRequest, StatusNotification,
+  type ExplainLlmParams, type ExplainLlmResult, type ExplainParams, type Explanation, type FindingSummary, type FindingsParams, type InitializationOptions,
+  type LlmSettings, type RampartSettings, type ScanWorkspaceParams, type ScanWorkspaceResult, type SetLlmKeyParams, type SetLlmKeyResult,
 } from './protocol';
 import { ALL_RULES, ruleDocUrl } from './rules';
 import { Analyzer, type AnalysisResult } from './lsp/analysis';
 import { SourceDocument, pathToUri, uriToPath } from './lsp/documents';
+import { escapeMarkdown } from './lsp/markdown';
+import { LlmService } from './lsp/llm';
+import type { LlmFinding } from './llm/validate';
 
 const connection = createConnection(ProposedFeatures.all);
 const log = (msg: string) => connection.console.log(msg);
@@ -33,6 +36,10 @@ let ruleSet = new RuleSet(ALL_RULES, defaultConfig());
 let config: RampartConfig = defaultConfig();
 const analyzer = new Analyzer(ruleSet, config.maxFileBytes, open);
 const timers = new Map<string, NodeJS.Timeout>();
+/** Local findings last shown for each file (without the AI ones). */
+const shownLocal = new Map<string, Finding[]>();
+let supportsChangeAnnotations = false;
+let llm: LlmService | undefined;
 
 function effectiveConfig(): RampartConfig {
   let c = defaultConfig();
@@ -70,7 +77,7 @@ function toDiagnostic(f: Finding, index: number): Diagnostic {
     severity: LSP_SEVERITY[settings.severityMapping[f.severity] ?? 'warning'],
     source: f.origin === 'llm' ? 'Rampart AI' : 'Rampart',
     code: f.ruleId,
-    codeDescription: { href: ruleDocUrl(f.ruleId) },
+    ...(f.origin === 'llm' ? {} : { codeDescription: { href: ruleDocUrl(f.ruleId) } }),
     message: f.message,
     data: { index, fixable: !!f.fix },
   };
@@ -84,9 +91,13 @@ function toDiagnostic(f: Finding, index: number): Diagnostic {
 }
 
 function publish(filePath: string, findings: Finding[]): void {
-  const list = settings.enable ? visible(findings) : [];
-  shown.set(filePath, list);
   const doc = open.get(filePath);
+  const local = settings.enable ? visible(findings) : [];
+  shownLocal.set(filePath, local);
+  // AI findings follow the local ones, re-validated against the current text.
+  const ai = settings.enable && llm ? visible(llm.findings(doc, filePath)) : [];
+  const list = [...local, ...ai];
+  shown.set(filePath, list);
   void connection.sendDiagnostics({ uri: doc?.uri ?? pathToUri(filePath), version: doc?.version, diagnostics: list.map(toDiagnostic) });
 }
 
@@ -150,6 +161,25 @@ export function normalizeSettings(s: Partial<RampartSettings>): RampartSettings 
     debounceMs: typeof s.debounceMs === 'number' && s.debounceMs >= 0 ? Math.min(s.debounceMs, 5000) : DEFAULT_SETTINGS.debounceMs,
     severityMapping: mapping,
     maxFileSize: typeof s.maxFileSize === 'string' ? s.maxFileSize : DEFAULT_SETTINGS.maxFileSize,
+    llm: normalizeLlmSettings(s.llm),
+  };
+}
+
+export function normalizeLlmSettings(v: Partial<LlmSettings> | undefined): LlmSettings {
+  const d = DEFAULT_LLM_SETTINGS;
+  const o = (v && typeof v === 'object' ? v : {}) as Partial<LlmSettings>;
+  const str = (x: unknown, def: string) => (typeof x === 'string' ? x.trim() : def);
+  const num = (x: unknown, def: number, min: number, max: number) => (typeof x === 'number' && Number.isFinite(x) ? Math.min(Math.max(x, min), max) : def);
+  return {
+    enabled: o.enabled === true,
+    provider: o.provider === 'azure' || o.provider === 'compatible' ? o.provider : 'openai',
+    baseUrl: str(o.baseUrl, d.baseUrl),
+    model: str(o.model, d.model) || d.model,
+    azureDeployment: str(o.azureDeployment, d.azureDeployment),
+    azureApiVersion: str(o.azureApiVersion, d.azureApiVersion) || d.azureApiVersion,
+    timeoutMs: num(o.timeoutMs, d.timeoutMs, 100, 600_000),
+    maxRequestsPerHour: num(o.maxRequestsPerHour, d.maxRequestsPerHour, 0, 100_000),
+    excludeGlobs: Array.isArray(o.excludeGlobs) ? o.excludeGlobs.filter((x): x is string => typeof x === 'string') : [],
   };
 }
 
@@ -164,6 +194,13 @@ connection.onInitialize(async (params): Promise<InitializeResult> => {
   const opts = (params.initializationOptions ?? {}) as InitializationOptions;
   trusted = opts.trusted !== false;
   supportsConfiguration = !!params.capabilities.workspace?.configuration;
+  supportsChangeAnnotations = !!params.capabilities.workspace?.workspaceEdit?.changeAnnotationSupport;
+  llm = new LlmService({
+    connection, log, settings: () => settings.llm, trusted: () => trusted, workspaceFolders: () => workspaceFolders, analyzer,
+    ruleSet: () => ruleSet, maxFileBytes: () => config.maxFileBytes,
+    localFindings: (p) => shownLocal.get(p) ?? [],
+    republish: (doc) => { if (open.get(doc.path) === doc) analyze(doc); },
+  }, typeof opts.llmCacheDir === 'string' && opts.llmCacheDir ? opts.llmCacheDir : undefined);
   workspaceFolders = (params.workspaceFolders ?? []).map((f) => uriToPath(f.uri));
   if (workspaceFolders.length === 0 && params.rootUri) workspaceFolders = [uriToPath(params.rootUri)];
   rebuildRules();
@@ -190,12 +227,14 @@ connection.onInitialized(async () => {
 connection.onDidChangeConfiguration(async (change) => {
   if (supportsConfiguration) await fetchSettings();
   else if (change.settings?.[SETTINGS_SECTION]) settings = normalizeSettings(change.settings[SETTINGS_SECTION]);
+  llm?.configurationChanged();
   rebuildRules();
   reanalyzeAll();
 });
 
 connection.onNotification('rampart/trust', (p: { trusted: boolean }) => {
   trusted = !!p.trusted;
+  llm?.configurationChanged();
   rebuildRules();
   reanalyzeAll();
 });
@@ -214,12 +253,26 @@ connection.onDidChangeTextDocument(({ textDocument, contentChanges }) => {
   const doc = byUri.get(textDocument.uri);
   if (!doc) return;
   doc.applyChanges(contentChanges, textDocument.version);
+  llm?.changed(doc); // a review in flight would answer about text that is gone
   schedule(doc);
+});
+
+connection.onDidSaveTextDocument(({ textDocument }) => {
+  const doc = byUri.get(textDocument.uri);
+  if (!doc || !llm) return;
+  // Saving is the only trigger of the LLM review: typing never sends anything.
+  void llm.saved(doc).catch((e) => log(`error: LLM review failed: ${(e as Error).message}`));
+});
+
+connection.onRequest(SetLlmKeyRequest, (p: SetLlmKeyParams): SetLlmKeyResult => {
+  if (!llm) return { ok: false, message: 'the server is not initialized' };
+  return llm.setKey(p);
 });
 
 connection.onDidCloseTextDocument(({ textDocument }) => {
   const doc = byUri.get(textDocument.uri);
   if (!doc) return;
+  llm?.closed(doc);
   byUri.delete(doc.uri);
   open.delete(doc.path);
   analyzer.invalidate(doc.path); // the disk version applies again
@@ -227,6 +280,7 @@ connection.onDidCloseTextDocument(({ textDocument }) => {
   const t = timers.get(doc.path);
   if (t) clearTimeout(t);
   shown.delete(doc.path);
+  shownLocal.delete(doc.path);
   void connection.sendDiagnostics({ uri: doc.uri, diagnostics: [] });
   // Open siblings of the module see the file as it is on disk now.
   for (const d of open.values()) if (path.dirname(d.path) === path.dirname(doc.path)) analyze(d);
@@ -265,14 +319,26 @@ function headerAt(filePath: string, line: number): Finding[] {
 
 const SEVERITY_LABEL: Record<Severity, string> = { critical: 'Critical', high: 'High', medium: 'Medium', low: 'Low' };
 
-/** Markdown-escapes rule and finding text: no HTML, no links or commands smuggled in through it. */
-export function escapeMarkdown(s: string): string {
-  return s.replace(/[\\`*_{}[\]()#+\-.!|<>&]/g, (c) => `\\${c}`);
+export { escapeMarkdown };
+
+function aiHoverFor(f: LlmFinding): string {
+  const parts = [
+    `**Rampart AI: ${escapeMarkdown(f.title)}** — ${SEVERITY_LABEL[f.severity]} · \`${f.ruleId}\``,
+    '',
+    escapeMarkdown(f.explanation || f.message),
+    '',
+    `*Suggested by an LLM review of ${escapeMarkdown(f.address)}: check it before acting on it.*`,
+  ];
+  if (f.fix) parts.push('', 'A verified fix is available (Ctrl+.): it is shown as a diff before it is applied.');
+  else if (f.fixNote) parts.push('', `The suggested fix was not offered: ${escapeMarkdown(f.fixNote)}.`);
+  return parts.join('\n');
 }
 
 function hoverFor(f: Finding): string {
+  if (f.origin === 'llm') return aiHoverFor(f as LlmFinding);
   const rule = ruleSet.rule(f.ruleId);
-  const parts = [`**${escapeMarkdown(f.title)}** — ${SEVERITY_LABEL[f.severity]} · \`${f.ruleId}\``, '', escapeMarkdown(f.message)];
+  // VS Code already shows the diagnostic's message above this hover; it is not repeated here.
+  const parts = [`**${escapeMarkdown(f.title)}** — ${SEVERITY_LABEL[f.severity]} · \`${f.ruleId}\``];
   if (rule) {
     parts.push('', `**What an attacker gains:** ${escapeMarkdown(rule.impact)}`, '', `**How to fix:** ${escapeMarkdown(rule.remediation)}`);
     if (rule.compliance.length) parts.push('', `**Compliance:** ${rule.compliance.map(escapeMarkdown).join(', ')}`);
@@ -306,6 +372,9 @@ function explain(f: Finding): Explanation {
     references: rule?.references ?? [], equivalents: rule?.equivalents ?? {}, docUrl: ruleDocUrl(f.ruleId), fixable: !!f.fix,
     related: (f.related ?? []).map((r) => ({ uri: pathToUri(r.file), line: r.span.startLine, message: r.message })),
     snippet: text.slice(f.resourceSpan.start, Math.min(f.resourceSpan.end, f.resourceSpan.start + 4000)),
+    ...(f.origin === 'llm' ? { aiExplanation: (f as LlmFinding).explanation, remediation: (f as LlmFinding).fixNote ?? '' } : {}),
+    llmAvailable: !!llm?.available(),
+    linked: doc && llm ? llm.linked(doc, f.address) : [],
     uri: pathToUri(f.file),
     range: { start: { line: f.span.startLine, character: f.span.startCol }, end: { line: f.span.endLine, character: f.span.endCol } },
   };
@@ -319,6 +388,16 @@ connection.onRequest(ExplainRequest, (p: ExplainParams): Explanation | null => {
   else if (p.position) f = findingAt(filePath, p.position.line, p.position.character)[0] ?? headerAt(filePath, p.position.line)[0];
   if (f && p.ruleId && f.ruleId !== p.ruleId) f = list.find((x) => x.ruleId === p.ruleId && x.span.startLine === p.position?.line) ?? f;
   return f ? explain(f) : null;
+});
+
+connection.onRequest(ExplainLlmRequest, async (p: ExplainLlmParams): Promise<ExplainLlmResult> => {
+  const filePath = uriToPath(p.uri);
+  const f = (shown.get(filePath) ?? [])[p.index];
+  const doc = open.get(filePath);
+  if (!f || !doc || !llm) return { text: '', error: 'the finding is no longer shown' };
+  const rule = ruleSet.rule(f.ruleId);
+  const impact = f.origin === 'llm' ? (f as LlmFinding).explanation : rule?.impact ?? '';
+  return llm.explain(doc, f, impact, rule?.remediation ?? '', String(p.streamId ?? ''));
 });
 
 connection.onRequest(FindingsRequest, (p: FindingsParams): FindingSummary[] => {
@@ -361,22 +440,34 @@ connection.onCodeAction((p): CodeAction[] => {
   const wantsQuickFix = !only || only.some((k) => CodeActionKind.QuickFix.startsWith(k));
   const actions: CodeAction[] = [];
   if (wantsQuickFix) {
-    const rampartDiags = p.context.diagnostics.filter((d) => d.source === 'Rampart');
+    const rampartDiags = p.context.diagnostics.filter((d) => d.source === 'Rampart' || d.source === 'Rampart AI');
     for (const d of rampartDiags) {
       const index = (d.data as { index?: number } | undefined)?.index;
       const f = typeof index === 'number' ? list[index] : undefined;
       if (!f || f.ruleId !== d.code) continue;
+      if (f.origin === 'llm') {
+        if (f.fix) {
+          const edit = aiFixEdit(doc, f.fix.edits);
+          if (edit) actions.push({ title: f.fix.title, kind: CodeActionKind.QuickFix, diagnostics: [d], edit });
+        }
+        // A code action title is plain text (no markdown), but bounded like everything from the LLM.
+        const aiTitle = f.title.slice(0, 120);
+        actions.push({ title: `Explain risk: ${aiTitle}`, kind: CodeActionKind.QuickFix, diagnostics: [d], command: { title: 'Explain risk', command: 'rampart.explainRisk', arguments: [{ uri: doc.uri, index: list.indexOf(f) }] } });
+        continue;
+      }
       if (f.fix) {
         const edit = lspEdits(f.fix.edits);
         if (edit) actions.push({ title: `Rampart: ${f.fix.title}`, kind: CodeActionKind.QuickFix, diagnostics: [d], isPreferred: true, edit });
       }
       const sup = suppressionEdit(f);
       if (sup) actions.push({ title: `Ignore ${f.ruleId} for this resource`, kind: CodeActionKind.QuickFix, diagnostics: [d], edit: sup });
-      actions.push({ title: `Explain risk: ${f.title}`, kind: CodeActionKind.QuickFix, diagnostics: [d], command: { title: 'Explain risk', command: 'rampart.explainRisk', arguments: [{ uri: doc.uri, index: list.indexOf(f) }] } });
+      const ruleTitle = f.title; // a code action title is plain text, not markdown
+      actions.push({ title: `Explain risk: ${ruleTitle}`, kind: CodeActionKind.QuickFix, diagnostics: [d], command: { title: 'Explain risk', command: 'rampart.explainRisk', arguments: [{ uri: doc.uri, index: list.indexOf(f) }] } });
     }
   }
   if (wantsFixAll) {
-    const edits = fixAllEdits(list);
+    // Fix-all (and fix on save) applies the engine's deterministic fixes only, never an LLM's.
+    const edits = fixAllEdits(list.filter((f) => f.origin !== 'llm'));
     if (edits.length && (only || list.some((f) => f.fix))) {
       const edit = lspEdits(edits);
       if (edit) actions.push({ title: 'Fix all auto-fixable Rampart findings', kind: 'source.fixAll.rampart', edit });
@@ -384,6 +475,23 @@ connection.onCodeAction((p): CodeAction[] => {
   }
   return actions;
 });
+
+/**
+ * An LLM fix as a workspace edit that needs confirmation: the editor shows it as a diff (refactor
+ * preview) before applying it, and only for the document version it was verified against.
+ */
+function aiFixEdit(doc: SourceDocument, edits: readonly TextEdit[]): WorkspaceEdit | undefined {
+  if (edits.some((e) => e.file !== doc.path)) return undefined;
+  const toLsp = (e: TextEdit) => {
+    const a = doc.lines.positionAt(e.start), b = doc.lines.positionAt(e.end);
+    return { range: { start: a, end: b }, newText: e.newText };
+  };
+  if (!supportsChangeAnnotations) return { changes: { [doc.uri]: edits.map(toLsp) } };
+  return {
+    documentChanges: [{ textDocument: { uri: doc.uri, version: doc.version }, edits: edits.map((e) => ({ ...toLsp(e), annotationId: 'rampart-ai' })) }],
+    changeAnnotations: { 'rampart-ai': { label: 'Rampart AI fix', needsConfirmation: true, description: 'Suggested by an LLM and verified by Rampart: review the diff before applying.' } },
+  };
+}
 
 /** The fixes of a file that do not overlap each other (a second pass picks up the rest). */
 function fixAllEdits(findings: Finding[]): TextEdit[] {
@@ -406,7 +514,7 @@ connection.onRequest(ScanWorkspaceRequest, async (p: ScanWorkspaceParams, token)
   let cancelled = false;
   try {
     const result = await scan({
-      paths: workspaceFolders, config, rules: ALL_RULES, respectGitignore: true,
+      paths: workspaceFolders, config, rules: ALL_RULES, respectGitignore: true, cacheChars: 8 * 1024 * 1024,
       isCancelled: () => token.isCancellationRequested || progress.token.isCancellationRequested,
       onProgress: (done, total) => progress.report(Math.round((100 * done) / Math.max(1, total)), `${done}/${total} folders and modules`),
     });

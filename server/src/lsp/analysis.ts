@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import type { HclFile } from '../parse/hcl';
 import { isHelmTemplate, kubernetesFromYaml, mayHoldKubernetes, type K8sObject } from '../parse/kubernetes';
-import { loadRootModule, type ModuleLoadContext, type SourceProvider } from '../parse/terraform';
+import { loadRootModule, type ModuleLoadContext, type SourceProvider, type TfModule } from '../parse/terraform';
 import { DiskProvider } from '../engine/scan';
 import type { RuleSet } from '../engine/run';
 import type { Finding, Note } from '../engine/types';
@@ -45,6 +45,31 @@ export class Analyzer {
 
   invalidateAll(): void {
     this.parsed.clear();
+  }
+
+  /** The open documents over the disk, as the rules see them. */
+  provider(notes: Note[] = []): SourceProvider {
+    return new OverlayProvider(this.open, new DiskProvider(this.maxFileBytes, notes));
+  }
+
+  /** Parsed files of the modules seen so far (shared with checks of patched text). */
+  parsedFiles(): ReadonlyMap<string, HclFile | null> {
+    return this.parsed;
+  }
+
+  /** The module of a Terraform document, with its unsaved siblings (for the LLM review). */
+  loadModule(doc: SourceDocument, notes: Note[] = []): TfModule | undefined {
+    this.refreshOpen(doc);
+    return loadRootModule(path.dirname(doc.path), { provider: this.provider(notes), parsed: this.parsed, notes, maxDepth: 8 });
+  }
+
+  private refreshOpen(doc: SourceDocument): void {
+    for (const d of this.open.values()) {
+      if (d.kind !== 'terraform' && d.kind !== 'tfvars') continue;
+      if (path.dirname(d.path) !== path.dirname(doc.path) && d !== doc) continue;
+      const f = d.hcl();
+      if (f) this.parsed.set(d.path, f);
+    }
   }
 
   analyzeTerraform(doc: SourceDocument): AnalysisResult {

@@ -23,6 +23,17 @@ function relUri(file: string, baseDir: string): string {
 /** SARIF 2.1.0 as read by shared/bench/CONTRACT.md and by GitHub code scanning. */
 export function toSarif(rules: readonly Rule[], findings: readonly Finding[], notes: readonly Note[], o: SarifOptions): object {
   const index = new Map(rules.map((r, i) => [r.id, i]));
+  // LLM findings get a descriptor of their own, marked as such.
+  const aiRules: object[] = [];
+  for (const f of findings) {
+    if (f.origin !== 'llm' || index.has(f.ruleId)) continue;
+    index.set(f.ruleId, rules.length + aiRules.length);
+    aiRules.push({
+      id: f.ruleId, name: f.ruleId, shortDescription: { text: f.title }, fullDescription: { text: 'Reported by the Rampart LLM review (unverified).' },
+      defaultConfiguration: { level: LEVEL[f.severity] },
+      properties: { 'security-severity': SCORE[f.severity], severity: f.severity, tags: ['security', 'llm'], origin: 'llm' },
+    });
+  }
   const baseUri = pathToFileURL(o.baseDir.endsWith(path.sep) ? o.baseDir : o.baseDir + path.sep).href;
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
@@ -48,7 +59,7 @@ export function toSarif(rules: readonly Rule[], findings: readonly Finding[], no
               equivalents: r.equivalents,
               fixable: !!r.fixable,
             },
-          })),
+          })).concat(aiRules as never[]),
         },
       },
       originalUriBaseIds: { SRCROOT: { uri: baseUri } },
@@ -56,7 +67,7 @@ export function toSarif(rules: readonly Rule[], findings: readonly Finding[], no
         ruleId: f.ruleId,
         ...(index.has(f.ruleId) ? { ruleIndex: index.get(f.ruleId) } : {}),
         level: LEVEL[f.severity],
-        message: { text: f.message },
+        message: { text: f.origin === 'llm' ? `[Rampart AI] ${f.message}${(f as { explanation?: string }).explanation ? `: ${(f as { explanation?: string }).explanation}` : ''}` : f.message },
         locations: [{
           physicalLocation: {
             artifactLocation: { uri: relUri(f.file, o.baseDir), uriBaseId: 'SRCROOT' },

@@ -25,7 +25,8 @@ export function formatText(findings: readonly Finding[], notes: readonly Note[],
     out.push(c('bold', rel(file)));
     for (const f of list) {
       const loc = `${f.span.startLine + 1}:${f.span.startCol + 1}`.padEnd(8);
-      out.push(`  ${c('gray', loc)} ${c(sevColor[f.severity], f.severity.padEnd(8))} ${f.message} ${c('gray', `${f.ruleId}${f.fix ? ' (fixable)' : ''}`)}`);
+      const ai = f.origin === 'llm' ? `${c('cyan', '[AI]')} ` : '';
+      out.push(`  ${c('gray', loc)} ${c(sevColor[f.severity], f.severity.padEnd(8))} ${ai}${f.message} ${c('gray', `${f.ruleId}${f.fix ? ' (fixable)' : ''}`)}`);
     }
     out.push('');
   }
@@ -43,6 +44,8 @@ export function formatText(findings: readonly Finding[], notes: readonly Note[],
     out.push(`${c('bold', `${total} problem${total === 1 ? '' : 's'}`)} (${parts.join(', ')}) in ${byFile.size} of ${o.files} files` +
       ` (${(o.durationMs / 1000).toFixed(2)}s)${fixable ? `; ${fixable} fixable in the editor` : ''}.`);
   }
+  const fromLlm = findings.filter((f) => f.origin === 'llm').length;
+  if (fromLlm) out.push(c('gray', `${fromLlm} of them from the LLM review ([AI]): unverified suggestions.`));
   if (o.suppressed) out.push(c('gray', `${o.suppressed} suppressed by ignore comments.`));
   return out.join('\n') + '\n';
 }
