@@ -148,3 +148,16 @@ describe('rampart CLI', () => {
     assert.ok(addresses.has('Deployment.shop.checkout'));
   });
 });
+
+describe('rampart CLI and symlinked module files', () => {
+  it('does not read a symlinked .tf file that resolves outside the scanned folder', () => {
+    const outside = tmpTree({ 'secret.tf': 'resource "aws_s3_bucket" "leak" {\n  acl = "public-read"\n}\n' });
+    const dir = tmpTree({ 'ws/main.tf': 'resource "aws_s3_bucket" "ok" {}\n' });
+    fs.symlinkSync(path.join(outside, 'secret.tf'), path.join(dir, 'ws', 'linked.tf'));
+    for (const jobs of ['1', '2']) {
+      const r = run(['scan', 'ws', '--format', 'json', '--rule', 'aws-s3-no-public-acl', '-j', jobs], dir);
+      assert.equal(r.code, 0, r.stderr);
+      assert.deepEqual(JSON.parse(r.stdout).findings, []);
+    }
+  });
+});

@@ -168,14 +168,14 @@ function parseCli(argv: string[]): { command: 'scan' | 'rules' | 'help' | 'versi
 
 // ---------------------------------------------------------------- running units
 
-interface WorkerInit { config: RampartConfig }
+interface WorkerInit { config: RampartConfig; roots: string[] }
 type WorkerMessage = { units: ScanUnit[] } | { done: true };
 
 if (!isMainThread && workerData?.rampartWorker) {
   const init = workerData.init as WorkerInit;
   void (async () => {
     await initParsers();
-    const runner = new UnitRunner(new RuleSet(ALL_RULES, init.config), init.config.maxFileBytes);
+    const runner = new UnitRunner(new RuleSet(ALL_RULES, init.config), init.config.maxFileBytes, undefined, undefined, init.roots);
     parentPort!.on('message', (m: WorkerMessage) => {
       if ('done' in m) { parentPort!.close(); return; }
       const result: UnitResult = { findings: [], suppressed: 0, notes: [], files: 0, bytes: 0 };
@@ -196,9 +196,9 @@ if (!isMainThread && workerData?.rampartWorker) {
  */
 class WorkerPool {
   private readonly workers: { worker: Worker; ready: Promise<void> }[] = [];
-  constructor(size: number, config: RampartConfig) {
+  constructor(size: number, config: RampartConfig, roots: string[]) {
     for (let i = 0; i < size; i++) {
-      const worker = new Worker(__filename, { workerData: { rampartWorker: true, init: { config } satisfies WorkerInit } });
+      const worker = new Worker(__filename, { workerData: { rampartWorker: true, init: { config, roots } satisfies WorkerInit } });
       const ready = new Promise<void>((resolve, reject) => {
         const onMessage = (m: { ready?: true }) => { if (m.ready) { worker.off('message', onMessage); resolve(); } };
         worker.on('message', onMessage);
@@ -246,7 +246,7 @@ async function runUnits(units: ScanUnit[], o: CliOptions, pool: WorkerPool | und
   const total: UnitResult = { findings: [], suppressed: 0, notes: [], files: 0, bytes: 0 };
   if (!pool || units.length < 8) {
     await initParsers();
-    const runner = new UnitRunner(new RuleSet(ALL_RULES, o.config), o.config.maxFileBytes);
+    const runner = new UnitRunner(new RuleSet(ALL_RULES, o.config), o.config.maxFileBytes, undefined, undefined, o.paths);
     let done = 0;
     for (const u of units) {
       mergeUnitResult(total, runner.run(u));
@@ -263,7 +263,7 @@ async function runUnits(units: ScanUnit[], o: CliOptions, pool: WorkerPool | und
 async function scanCommand(o: CliOptions): Promise<number> {
   const started = Date.now();
   const notes: UnitResult['notes'] = [];
-  const pool = o.jobs > 1 ? new WorkerPool(o.jobs, o.config) : undefined;
+  const pool = o.jobs > 1 ? new WorkerPool(o.jobs, o.config, o.paths) : undefined;
   let planned: ReturnType<typeof planUnits>;
   try { planned = planUnits(o.paths, o.config, notes, o.respectGitignore); } catch (e) { await pool?.close(); throw e; }
   const { units, files } = planned;
