@@ -1,4 +1,5 @@
 import type { K8sObject } from '../parse/kubernetes';
+import { BRIDGE_EXCLUDED_RULES, TerraformKubernetesBridge, isKubernetesWorkloadType, type BridgedObject } from '../parse/kubernetes-terraform';
 import type { Span } from '../parse/source';
 import { TfAttribute, TfBlock, type TfModule, type TfResource } from '../parse/terraform';
 import type { YNode, YPair } from '../parse/yaml';
@@ -53,9 +54,25 @@ export class RuleSet {
     const findings: Finding[] = [];
     let suppressed = 0;
     const directiveCache = new Map<string, { d: ReturnType<typeof parseDirectives>; lines: Set<number> }>();
+    let bridge: TerraformKubernetesBridge | undefined;
     for (const m of root.allModules()) {
       for (const resource of [...m.resources, ...m.dataSources]) {
         if (resource.broken || (filter && !filter(resource))) continue;
+        if (resource.kind === 'resource' && isKubernetesWorkloadType(resource.resourceType) && this.kubernetes.length) {
+          // kubernetes_deployment & co: the Kubernetes rules judge the object the resource declares.
+          bridge ??= new TerraformKubernetesBridge(root);
+          const obj = bridge.objectFor(resource);
+          if (obj?.checked) {
+            let cached = directiveCache.get(resource.file.path);
+            if (!cached) {
+              cached = { d: parseDirectives(resource.file.comments), lines: new Set(resource.file.comments.map((c) => c.line)) };
+              directiveCache.set(resource.file.path, cached);
+            }
+            const r = this.runBridged(obj, bridge, cached.d, cached.lines, notes);
+            findings.push(...r.findings);
+            suppressed += r.suppressed;
+          }
+        }
         const rules = this.terraformRulesFor(resource);
         if (rules.length === 0) continue;
         for (const rule of rules) {
@@ -101,6 +118,46 @@ export class RuleSet {
     if (r.fix) f.fix = r.fix;
     if (r.related?.length) f.related = r.related;
     return f;
+  }
+
+  /**
+   * Runs the Kubernetes rules on an object declared by a Terraform resource. Findings point at the
+   * .tf file with the resource's address; YAML fixes do not apply to HCL and are left out.
+   */
+  private runBridged(b: BridgedObject, bridge: TerraformKubernetesBridge, directives: ReturnType<typeof parseDirectives>, commentLines: ReadonlySet<number>, notes: Note[]): { findings: Finding[]; suppressed: number } {
+    const findings: Finding[] = [];
+    let suppressed = 0;
+    const obj = b.object;
+    const skips = annotationSkips(obj);
+    let objects: K8sObject[] | undefined;
+    for (const rule of this.kubernetes) {
+      if (this.failures.has(rule.id) || BRIDGE_EXCLUDED_RULES.has(rule.id)) continue;
+      if (rule.kinds && !rule.kinds.includes(obj.kind)) continue;
+      const local: Finding[] = [];
+      try {
+        rule.check(obj, {
+          objects: (objects ??= bridge.objectsFor(b)),
+          report: (r) => {
+            const f = this.kubernetesFinding(rule, obj, r);
+            if (b.isUnknownSpan(f.span)) return; // never on a value that could not be evaluated
+            delete f.fix;
+            f.file = b.resource.file.path;
+            f.address = b.resource.address;
+            f.resourceSpan = b.resource.span;
+            local.push(f);
+          },
+        });
+      } catch (e) {
+        this.fail(rule, e, notes, b.resource.file.path);
+        continue;
+      }
+      for (const f of local) {
+        const skipped = (rule.equivalents.checkov ?? []).some((id) => skips.has(id)) || skips.has(rule.id);
+        if (skipped || isSuppressed(f, rule, directives, commentLines)) suppressed++;
+        else findings.push(f);
+      }
+    }
+    return { findings, suppressed };
   }
 
   /** Runs the Kubernetes rules on the objects of one file; `all` is every object of the scan. */

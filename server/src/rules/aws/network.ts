@@ -281,7 +281,7 @@ const sgDescription = terraformRule({
   impact: 'Without a description reviewers cannot tell what a group is for, so overly broad or stale groups survive audits.',
   remediation: 'Give the security group a description that says what it protects. Note that changing it replaces the group.',
   references: ['https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/security_group#description'],
-  compliance: [],
+  compliance: ['NIST 800-53 CM-8'],
   equivalents: { trivy: ['AVD-AWS-0099'], checkov: ['CKV_AWS_23'], kics: ['cb3f5ed6-0d18-40de-a93d-b3538db31e8c'] },
   resources: ['aws_security_group'],
   check(r, ctx) {
@@ -313,7 +313,7 @@ const sgRuleDescription = terraformRule({
   impact: 'Undocumented rules cannot be reviewed: nobody knows whether an opening is still needed, so broad rules accumulate.',
   remediation: 'Add a description to every ingress and egress rule that says who needs the access and why.',
   references: ['https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/security_group_rule#description'],
-  compliance: [],
+  compliance: ['NIST 800-53 CM-8'],
   equivalents: { trivy: ['AVD-AWS-0124'], checkov: ['CKV_AWS_23'], kics: ['68eb4bf3-f9bf-463d-b5cf-e029bb446d2e'] },
   resources: SG_TYPES,
   check(r, ctx) {

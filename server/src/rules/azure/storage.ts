@@ -182,7 +182,7 @@ const bypassAzureServices = networkRulesRule({
   impact: 'With a restrictive firewall and no AzureServices bypass, trusted services such as Azure Backup, Monitor or Defender cannot reach the account, which breaks logging, backups and threat detection.',
   remediation: 'Include "AzureServices" in network_rules.bypass (the default).',
   references: [STORAGE_REF + '#grant-access-to-trusted-azure-services'],
-  compliance: [],
+  compliance: ['NIST 800-53 SC-7'],
   equivalents: { trivy: ['AVD-AZU-0010'], checkov: ['CKV_AZURE_36'], kics: ['5400f379-a347-4bdd-a032-446465fdcc6f'] },
   judge(b, owner) {
     const attr = b.attr('bypass');
@@ -247,7 +247,7 @@ const blobSoftDelete = terraformRule({
   impact: 'A deleted or overwritten blob is gone at once: a mistake, a compromised key or ransomware destroys data with no way back.',
   remediation: 'Add blob_properties { delete_retention_policy { days = 7 } } (1 to 365 days).',
   references: ['https://learn.microsoft.com/en-us/azure/storage/blobs/soft-delete-blob-overview'],
-  compliance: [],
+  compliance: ['NIST 800-53 CP-9'],
   equivalents: { trivy: ['AVD-AZU-0056'], checkov: ['CKV2_AZURE_38'] },
   fixable: true,
   resources: [ACCOUNT],

@@ -319,7 +319,7 @@ const privateGoogleAccess = terraformRule({
   impact: 'Instances without external IPs cannot reach Google APIs, which pushes teams to give them public IPs or route API traffic over the internet.',
   remediation: 'Set private_ip_google_access = true on the subnetwork.',
   references: ['https://cloud.google.com/vpc/docs/private-google-access', 'https://registry.terraform.io/providers/hashicorp/google/latest/docs/resources/compute_subnetwork#private_ip_google_access'],
-  compliance: [],
+  compliance: ['NIST 800-53 SC-7'],
   equivalents: { checkov: ['CKV_GCP_74'], trivy: ['AVD-GCP-0075'], kics: ['ee7b93c1-b3f8-4a3b-9588-146d481814f5'] },
   fixable: true,
   resources: ['google_compute_subnetwork'],

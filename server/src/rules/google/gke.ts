@@ -145,7 +145,7 @@ const labels = terraformRule({
   impact: 'Unlabelled clusters are hard to attribute to an owner, environment or cost centre, which slows incident response and lets forgotten clusters linger.',
   remediation: 'Set resource_labels on the cluster (for example env, team, owner).',
   references: ['https://cloud.google.com/kubernetes-engine/docs/how-to/creating-managing-labels', `${CLUSTER_REF}#resource_labels`],
-  compliance: [],
+  compliance: ['NIST 800-53 CM-8'],
   equivalents: { checkov: ['CKV_GCP_21'], trivy: ['AVD-GCP-0051'], kics: ['65c1bc7a-4835-4ac4-a2b6-13d310b0648d'] },
   resources: ['google_container_cluster'],
   check(r, ctx) {

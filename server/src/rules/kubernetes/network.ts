@@ -26,7 +26,7 @@ const npSelector = kubernetesRule({
   impact: 'A NetworkPolicy without a podSelector (or namespace/peer selectors) does not say which pods it isolates, so the intended traffic restrictions may not apply where expected.',
   remediation: 'Set `spec.podSelector` (use `{}` to select every pod of the namespace) and peer selectors in the ingress/egress rules.',
   references: [NP_DOC, 'https://kubernetes.io/docs/tasks/administer-cluster/declare-network-policy/'],
-  compliance: [],
+  compliance: ['NIST 800-53 SC-7'],
   equivalents: { trivy: ['AVD-KSV-0038'] },
   fixable: true,
   kinds: ['NetworkPolicy'],
@@ -66,7 +66,7 @@ const nginxAnnotations = kubernetesRule({
   impact: 'ingress-nginx copies these annotations into its nginx configuration: line breaks, `;`, `#`, `{`, `|` and similar characters inject configuration (CVE-2025-1097/1098/24514), leading to code execution in the controller and theft of all cluster secrets it can read.',
   remediation: 'Use only plain URLs in auth-url/mirror-* and a simple CN=... value in auth-tls-match-cn; upgrade ingress-nginx to a patched version.',
   references: ['https://github.com/kubernetes/kubernetes/issues/131006', 'https://github.com/kubernetes/kubernetes/issues/131007', 'https://github.com/kubernetes/kubernetes/issues/131008'],
-  compliance: [],
+  compliance: ['NIST 800-53 SI-10'],
   equivalents: { trivy: ['AVD-KCV-0093'] },
   kinds: ['Ingress'],
   check(obj, ctx) {
@@ -98,7 +98,7 @@ const nginxSnippets = kubernetesRule({
   impact: 'Snippet annotations insert raw nginx configuration: anyone who can edit an Ingress can run Lua code or read files in the controller, which holds the TLS keys and a token able to read every Secret of the cluster (CVE-2021-25742).',
   remediation: 'Remove the `*-snippet` annotations and use dedicated annotations or the controller ConfigMap; keep `allow-snippet-annotations` disabled.',
   references: ['https://github.com/kubernetes/ingress-nginx/issues/7837', 'https://kubernetes.github.io/ingress-nginx/user-guide/nginx-configuration/annotations/'],
-  compliance: [],
+  compliance: ['NIST 800-53 CM-7'],
   equivalents: { checkov: ['CKV_K8S_153'] },
   kinds: ['Ingress'],
   check(obj, ctx) {
@@ -149,7 +149,7 @@ const publicLb = kubernetesRule({
   impact: 'A LoadBalancer Service without source ranges gets a public address reachable from anywhere, exposing the pods behind it to scanning and attacks.',
   remediation: 'Restrict `spec.loadBalancerSourceRanges` to known CIDRs, or make the load balancer internal with the cloud provider annotation.',
   references: ['https://kubernetes.io/docs/concepts/services-networking/service/#loadbalancer', 'https://kubernetes.io/docs/tasks/access-application-cluster/configure-cloud-provider-firewall/'],
-  compliance: [],
+  compliance: ['NIST 800-53 SC-7'],
   equivalents: {},
   kinds: ['Service'],
   check(obj, ctx) {
@@ -189,7 +189,7 @@ const nodePort = kubernetesRule({
   impact: 'A NodePort opens the port on every node address, bypassing ingress controllers and load balancer firewalls; nodes are often reachable from wider networks than intended.',
   remediation: 'Use a ClusterIP Service behind an Ingress, or an internal LoadBalancer.',
   references: ['https://kubernetes.io/docs/concepts/services-networking/service/#type-nodeport'],
-  compliance: [],
+  compliance: ['NIST 800-53 SC-7'],
   equivalents: {},
   kinds: ['Service'],
   check(obj, ctx) {
@@ -322,7 +322,7 @@ function tfPolicyRule(dir: 'ingress' | 'egress', id: string, trivy: string) {
       : 'An ip_block of 0.0.0.0/0 lets the selected pods connect anywhere, which makes data exfiltration and command-and-control traffic easy.',
     remediation: `Restrict \`${dir}.${word}.ip_block.cidr\` to the networks that need access.`,
     references: [NP_DOC, 'https://registry.terraform.io/providers/hashicorp/kubernetes/latest/docs/resources/network_policy'],
-    compliance: [],
+    compliance: ['NIST 800-53 SC-7'],
     equivalents: { trivy: [trivy] },
     resources: ['kubernetes_network_policy', 'kubernetes_network_policy_v1'],
     check(res, ctx) {

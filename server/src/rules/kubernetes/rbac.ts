@@ -114,6 +114,7 @@ const podExec = resourceRule({
   severity: 'high',
   impact: 'pods/exec and pods/attach give a shell in any pod the subject can reach, with that pod\'s service account, secrets and network access.',
   remediation: 'Remove create/get on pods/exec and pods/attach from roles that do not need interactive access.',
+  compliance: ['NIST 800-53 AC-6'],
   match: (r) => {
     const res = r.resources.filter((x) => x === 'pods/exec' || x === 'pods/attach');
     return coreGroup(r) && res.length && hasVerb(r, 'create', 'get') ? `can ${r.verbs.join('/')} ${res.join(', ')}` : undefined;
@@ -131,6 +132,7 @@ const createPods = resourceRule({
   severity: 'medium',
   impact: 'Whoever can create pods (directly or through a controller) can mount any secret and use any service account of the namespace, and run privileged pods where admission allows it.',
   remediation: 'Grant create/update/patch on pods and workload controllers only to deployment pipelines and operators.',
+  compliance: ['CIS Kubernetes 5.1.4', 'NIST 800-53 AC-6'],
   match: (r) => {
     const res = r.resources.filter((x) => WORKLOAD_RESOURCES.has(x));
     return res.length && hasVerb(r, 'create', 'update', 'patch') ? `can ${r.verbs.filter((v) => ['*', 'create', 'update', 'patch'].includes(v)).join('/')} ${res.join(', ')}` : undefined;
@@ -145,6 +147,7 @@ const escalate = resourceRule({
   severity: 'high',
   impact: 'The escalate verb lets a subject edit roles to grant permissions it does not hold, up to cluster-admin.',
   remediation: 'Remove the `escalate` verb on roles and clusterroles.',
+  compliance: ['CIS Kubernetes 5.1.8', 'NIST 800-53 AC-6'],
   checkov: ['CKV_K8S_158'],
   match: (r) => (r.verbs.includes('escalate') ? `allows the escalate verb on ${r.resources.join(', ') || 'roles'}` : undefined),
   fix: (obj, r) => removeFrom(obj, r, 'verbs', (v) => v === 'escalate'),
@@ -158,6 +161,7 @@ const bind = resourceRule({
   severity: 'high',
   impact: 'The bind verb lets a subject bind any role, including ones with more permissions than its own, to itself or others.',
   remediation: 'Remove the `bind` verb, or restrict it with `resourceNames` to specific roles.',
+  compliance: ['CIS Kubernetes 5.1.8', 'NIST 800-53 AC-6'],
   checkov: ['CKV_K8S_157'],
   match: (r) => (r.verbs.includes('bind') && r.resourceNames.length === 0 ? `allows the bind verb on ${r.resources.join(', ') || 'roles'}` : undefined),
   fix: (obj, r) => removeFrom(obj, r, 'verbs', (v) => v === 'bind'),
@@ -171,6 +175,7 @@ const impersonate = resourceRule({
   severity: 'high',
   impact: 'The impersonate verb lets a subject act as other users, groups or service accounts, and so gain all their permissions.',
   remediation: 'Remove the `impersonate` verb, or restrict it with `resourceNames`.',
+  compliance: ['CIS Kubernetes 5.1.8', 'NIST 800-53 AC-6'],
   match: (r) => (r.verbs.includes('impersonate') && r.resourceNames.length === 0 ? `allows impersonating ${r.resources.join(', ') || 'identities'}` : undefined),
   fix: (obj, r) => removeFrom(obj, r, 'verbs', (v) => v === 'impersonate'),
   bad: ['  - apiGroups: [""]\n    resources: [users, groups, serviceaccounts]\n    verbs: [impersonate]\n'],
@@ -229,7 +234,7 @@ const anonymous = kubernetesRule({
   impact: 'Subjects system:anonymous and system:unauthenticated are every unauthenticated request: the bound permissions are open to anyone who reaches the API server.',
   remediation: 'Remove system:anonymous and system:unauthenticated from the binding subjects.',
   references: [`${RBAC_DOC}#discovery-roles`, 'https://kubernetes.io/docs/reference/access-authn-authz/authentication/#anonymous-requests'],
-  compliance: [],
+  compliance: ['NIST 800-53 AC-6', 'NIST 800-53 AC-14'],
   equivalents: {},
   fixable: true,
   kinds: BINDING_KINDS,

@@ -64,7 +64,7 @@ function resourceRule(kind: ResKind, res: ResName, meta: { id: string; trivy: st
     impact,
     remediation: `Set \`resources.${kind}.${res}\` on every container (or a LimitRange default in the namespace).`,
     references: ['https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/'],
-    compliance: [],
+    compliance: ['NIST 800-53 SC-6'],
     equivalents: { checkov: [meta.checkov], trivy: [meta.trivy], kics: [meta.kics] },
     kinds: WORKLOAD_KINDS,
     check(obj, ctx) {
@@ -134,7 +134,7 @@ const imageTag = kubernetesRule({
   impact: 'A mutable `latest` (or missing) tag means the running code can change without a deployment: a compromised or broken image is picked up silently and rollbacks are unreliable.',
   remediation: 'Reference images by a specific version tag, or better by digest (`image@sha256:...`).',
   references: ['https://kubernetes.io/docs/concepts/containers/images/#image-names', 'https://kubernetes.io/docs/concepts/configuration/overview/#container-images'],
-  compliance: [],
+  compliance: ['NIST 800-53 CM-2'],
   equivalents: { checkov: ['CKV_K8S_14'], trivy: ['AVD-KSV-0013'] },
   kinds: WORKLOAD_KINDS,
   check(obj, ctx) {
@@ -180,7 +180,7 @@ const pullPolicy = kubernetesRule({
   impact: 'With IfNotPresent or Never a node reuses a cached image: a pod can start an image it is not authorised to pull (imagePullSecrets are not re-checked) or a stale copy of a re-pushed tag.',
   remediation: 'Set `imagePullPolicy: Always` (or pin images by digest).',
   references: ['https://kubernetes.io/docs/concepts/containers/images/#image-pull-policy'],
-  compliance: [],
+  compliance: ['NIST 800-53 AC-3'],
   equivalents: { checkov: ['CKV_K8S_15'] },
   fixable: true,
   kinds: WORKLOAD_KINDS,
@@ -302,7 +302,7 @@ const kubeSystem = kubernetesRule({
   impact: 'kube-system holds the control-plane components and their credentials; user workloads there share a namespace (and often RBAC grants) with the most privileged service accounts of the cluster.',
   remediation: 'Deploy application resources into a dedicated namespace.',
   references: ['https://kubernetes.io/docs/concepts/overview/working-with-objects/namespaces/', 'https://kubernetes.io/docs/reference/setup-tools/kubeadm/implementation-details/'],
-  compliance: [],
+  compliance: ['CIS Kubernetes 5.7.1'],
   equivalents: { trivy: ['AVD-KSV-0037'] },
   kinds: NAMESPACED_USER_KINDS,
   check(obj, ctx) {
@@ -358,7 +358,7 @@ const tiller = kubernetesRule({
   impact: 'Tiller runs with cluster-admin rights and by default serves an unauthenticated gRPC API: any pod that reaches it can take over the cluster.',
   remediation: 'Remove Tiller and migrate to Helm 3, which has no in-cluster component.',
   references: ['https://helm.sh/docs/faq/changes_since_helm2/#removal-of-tiller'],
-  compliance: [],
+  compliance: ['NIST 800-53 AC-6', 'NIST 800-53 CM-7'],
   equivalents: { checkov: ['CKV_K8S_34'], trivy: ['AVD-KSV-0102'], kics: ['6d173be7-545a-46c6-a81d-2ae52ed1605d'] },
   kinds: WORKLOAD_KINDS,
   check(obj, ctx) {
