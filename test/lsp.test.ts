@@ -233,3 +233,45 @@ describe('limits in the editor', () => {
     }
   });
 });
+
+describe('a keystroke re-runs rules only where it can matter', () => {
+  it('reuses the results of unchanged resources, and drops them when a variable changes', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rampart-incr-'));
+    const client = new LspClient({}, { RAMPART_TRACE_TIMING: '1' });
+    try {
+      await client.initialize(dir);
+      const file = path.join(dir, 'main.tf');
+      let text = 'variable "acl" { default = "private" }\n';
+      for (let i = 0; i < 40; i++) text += `resource "aws_s3_bucket" "b${i}" {\n  bucket = "b${i}"\n  acl    = ${i === 0 ? 'var.acl' : '"private"'}\n}\n`;
+      client.open(file, text);
+      await client.waitDiagnostics(file, () => true);
+      // The trace line of a version arrives just after its diagnostics.
+      const statsOf = async (version: number) => {
+        for (let i = 0; i < 200; i++) {
+          const m = new RegExp(`analysed main\\.tf v${version} in [\\d.]+ ms \\(rule runs: (\\d+) ran, (\\d+) reused\\)`).exec(client.logs.join('\n'));
+          if (m) return { ran: Number(m[1]), reused: Number(m[2]) };
+          await new Promise((r) => setTimeout(r, 25));
+        }
+        throw new Error(`no trace for version ${version}:\n${client.logs.join('')}`);
+      };
+      // Make b39 public: only its own rules (and module-wide ones) run again.
+      const lines = text.split('\n');
+      const line = lines.findIndex((l) => l.includes('"b39" {')) + 2; // the acl line of b39
+      const first = await statsOf(1);
+      const v2 = client.change(file, [{ range: { start: { line, character: 11 }, end: { line, character: 20 } }, text: '"public-read"' }]);
+      await client.waitDiagnostics(file, (d) => s3(d).length === 1);
+      const partial = await statsOf(v2);
+      // Rules that look across the module (an S3 bucket and its split resources) run again; the
+      // others keep their results for the 39 buckets the edit did not touch.
+      assert.ok(partial.reused >= 39 && partial.ran < first.ran, `expected reused results, got ${JSON.stringify(partial)} after ${JSON.stringify(first)}`);
+      // Changing the variable's default must reach b0 even though b0's text did not change.
+      const v3 = client.change(file, [{ range: { start: { line: 0, character: 27 }, end: { line: 0, character: 36 } }, text: '"public-read"' }]);
+      const d = await client.waitDiagnostics(file, (x) => s3(x).length === 2);
+      assert.deepEqual(s3(d).map((x) => x.range.start.line).sort((a, b) => a - b), [3, line]);
+      const full = await statsOf(v3);
+      assert.equal(full.reused, 0);
+    } finally {
+      await client.stop();
+    }
+  });
+});

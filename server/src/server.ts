@@ -129,7 +129,7 @@ function analyze(doc: SourceDocument): void {
   } catch (e) {
     log(`error: analysing ${doc.path} failed: ${(e as Error).stack ?? e}`);
   }
-  if (process.env['RAMPART_TRACE_TIMING']) log(`analysed ${path.basename(doc.path)} v${doc.version} in ${(performance.now() - started).toFixed(1)} ms`);
+  if (process.env['RAMPART_TRACE_TIMING']) log(`analysed ${path.basename(doc.path)} v${doc.version} in ${(performance.now() - started).toFixed(1)} ms (rule runs: ${analyzer.lastStats.ran} ran, ${analyzer.lastStats.reused} reused)`);
 }
 
 function schedule(doc: SourceDocument): void {

@@ -1,3 +1,4 @@
+import { blockOrigin, type HclBlock } from '../parse/hcl';
 import type { K8sObject } from '../parse/kubernetes';
 import { BRIDGE_EXCLUDED_RULES, TerraformKubernetesBridge, isKubernetesWorkloadType, type BridgedObject } from '../parse/kubernetes-terraform';
 import type { Span } from '../parse/source';
@@ -9,6 +10,79 @@ import type { RampartConfig } from './config';
 import type { Finding, Note, Severity } from './types';
 
 export interface RuleFailure { ruleId: string; message: string }
+
+/**
+ * Rule results of the editor's previous run, so that a keystroke re-runs rules only where the
+ * edit can matter. A result is reused when the resource's text did not change, the rule did not
+ * look at the rest of the module (ctx.module), and nothing the evaluation can reach changed:
+ * no variable, local, data source, module call, output, provider or tfvars file.
+ */
+export class TerraformResultCache {
+  private results = new WeakMap<HclBlock, Map<string, Finding[]>>();
+  private readonly ids = new WeakMap<object, number>();
+  private nextId = 1;
+  private context = '';
+  /** Rule invocations run and reused by the last run, for tests and tracing. */
+  stats = { ran: 0, reused: 0 };
+
+  private idOf(o: object): number {
+    let id = this.ids.get(o);
+    if (id === undefined) {
+      const origin = blockOrigin.get(o as HclBlock);
+      id = origin ? this.ids.get(origin.from) : undefined;
+      if (id === undefined) id = this.nextId++;
+      this.ids.set(o, id);
+    }
+    return id;
+  }
+
+  /** Starts a run: drops every result when the module's context changed. */
+  begin(root: TfModule): void {
+    const parts: string[] = [];
+    for (const m of root.allModules()) {
+      parts.push(m.prefix);
+      for (const f of [...m.files, ...m.tfvarsFiles]) {
+        parts.push(f.path, ...f.blocks.filter((b) => b.type !== 'resource').map((b) => String(this.idOf(b))));
+        if (f.attributes.size) parts.push(`vars:${this.idOf(f)}`);
+      }
+    }
+    const context = parts.join(' ');
+    if (context !== this.context) this.results = new WeakMap();
+    this.context = context;
+    this.stats = { ran: 0, reused: 0 };
+  }
+
+  /**
+   * Earlier findings of a rule on this resource block, moved to where the block is now. The key
+   * includes the module prefix: one block of a local module is one resource per module call.
+   */
+  get(block: HclBlock, prefix: string, ruleId: string): Finding[] | undefined {
+    const key = `${prefix}|${ruleId}`;
+    const direct = this.results.get(block)?.get(key);
+    if (direct) return direct;
+    const origin = blockOrigin.get(block);
+    const old = origin && this.results.get(origin.from)?.get(key);
+    if (!old || !origin) return undefined;
+    return old.map((f) => moveFinding(f, origin.dOff, origin.dLine));
+  }
+
+  set(block: HclBlock, prefix: string, ruleId: string, findings: Finding[]): void {
+    let m = this.results.get(block);
+    if (!m) this.results.set(block, (m = new Map()));
+    m.set(`${prefix}|${ruleId}`, findings);
+  }
+}
+
+function moveSpan(s: Span, d: number, l: number): Span {
+  return { start: s.start + d, end: s.end + d, startLine: s.startLine + l, startCol: s.startCol, endLine: s.endLine + l, endCol: s.endCol };
+}
+
+function moveFinding(f: Finding, d: number, l: number): Finding {
+  const out: Finding = { ...f, span: moveSpan(f.span, d, l), resourceSpan: moveSpan(f.resourceSpan, d, l) };
+  if (f.fix) out.fix = { title: f.fix.title, edits: f.fix.edits.map((e) => (e.file === f.file ? { ...e, start: e.start + d, end: e.end + d } : e)) };
+  if (f.related) out.related = f.related.map((r) => (r.file === f.file ? { ...r, span: moveSpan(r.span, d, l) } : r));
+  return out;
+}
 
 /** The rules in force for one scan or one editor session, with the configuration applied. */
 export class RuleSet {
@@ -50,7 +124,8 @@ export class RuleSet {
   }
 
   /** Runs the Terraform rules on every resource of a module and its local child modules. */
-  runTerraform(root: TfModule, notes: Note[], filter?: (r: TfResource) => boolean): { findings: Finding[]; suppressed: number } {
+  runTerraform(root: TfModule, notes: Note[], filter?: (r: TfResource) => boolean, cache?: TerraformResultCache): { findings: Finding[]; suppressed: number } {
+    cache?.begin(root);
     const findings: Finding[] = [];
     let suppressed = 0;
     const directiveCache = new Map<string, { d: ReturnType<typeof parseDirectives>; lines: Set<number> }>();
@@ -77,18 +152,29 @@ export class RuleSet {
         if (rules.length === 0) continue;
         for (const rule of rules) {
           if (this.failures.has(rule.id)) continue;
-          const local: Finding[] = [];
-          const ctx = {
-            module: m,
-            report: (r: { at: TfAttribute | TfBlock | Span; message: string; fix?: Finding['fix']; related?: Finding['related'] }) => {
-              local.push(this.terraformFinding(rule, resource, r));
-            },
-          };
-          try {
-            rule.check(resource, ctx);
-          } catch (e) {
-            this.fail(rule, e, notes, resource.file.path);
-            continue;
+          let local = cache?.get(resource.hcl, m.prefix, rule.id);
+          if (local) cache!.stats.reused++;
+          else {
+            const found: Finding[] = [];
+            let usedModule = false;
+            const ctx = {
+              get module() { usedModule = true; return m; },
+              report: (r: { at: TfAttribute | TfBlock | Span; message: string; fix?: Finding['fix']; related?: Finding['related'] }) => {
+                found.push(this.terraformFinding(rule, resource, r));
+              },
+            };
+            try {
+              rule.check(resource, ctx);
+            } catch (e) {
+              this.fail(rule, e, notes, resource.file.path);
+              continue;
+            }
+            local = found;
+            if (cache) {
+              cache.stats.ran++;
+              // A rule that looked at other resources must run again next time.
+              if (!usedModule) cache.set(resource.hcl, m.prefix, rule.id, found);
+            }
           }
           for (const f of local) {
             let cached = directiveCache.get(resource.file.path);

@@ -3,7 +3,7 @@ import type { HclFile } from '../parse/hcl';
 import { isHelmTemplate, kubernetesFromYaml, mayHoldKubernetes, type K8sObject } from '../parse/kubernetes';
 import { loadRootModule, type ModuleLoadContext, type SourceProvider, type TfModule } from '../parse/terraform';
 import { DiskProvider } from '../engine/scan';
-import type { RuleSet } from '../engine/run';
+import { TerraformResultCache, type RuleSet } from '../engine/run';
 import type { Finding, Note } from '../engine/types';
 import type { SourceDocument } from './documents';
 
@@ -35,17 +35,25 @@ export interface AnalysisResult {
 export class Analyzer {
   /** Parsed files by path; open documents replace their entry on every change. */
   private readonly parsed = new Map<string, HclFile | null>();
+  /** Rule results per root module, reused for resources a keystroke did not touch. */
+  private readonly results = new Map<string, TerraformResultCache>();
 
   constructor(public ruleSet: RuleSet, public maxFileBytes: number, private readonly open: ReadonlyMap<string, SourceDocument>) {}
 
   /** A file on disk changed, appeared or went away. */
   invalidate(filePath: string): void {
     this.parsed.delete(filePath);
+    // A changed file on disk may be read by file() from any module: start the results afresh.
+    this.results.clear();
   }
 
   invalidateAll(): void {
     this.parsed.clear();
+    this.results.clear();
   }
+
+  /** How many rule runs the last Terraform analysis made and reused (for tests and tracing). */
+  lastStats: { ran: number; reused: number } = { ran: 0, reused: 0 };
 
   /** The open documents over the disk, as the rules see them. */
   provider(notes: Note[] = []): SourceProvider {
@@ -88,7 +96,10 @@ export class Analyzer {
     const files = new Set<string>([doc.path]);
     if (mod) {
       for (const m of mod.allModules()) for (const f of m.files) files.add(f.path);
-      const r = this.ruleSet.runTerraform(mod, notes);
+      let cache = this.results.get(mod.dir);
+      if (!cache) this.results.set(mod.dir, (cache = new TerraformResultCache()));
+      const r = this.ruleSet.runTerraform(mod, notes, undefined, cache);
+      this.lastStats = cache.stats;
       for (const f of r.findings) {
         let list = byFile.get(f.file);
         if (!list) byFile.set(f.file, (list = []));

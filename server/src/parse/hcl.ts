@@ -143,7 +143,9 @@ export function buildFile(filePath: string, text: string, root: Node, previous?:
         if (old && !item.hasError) {
           const dOff = item.startIndex - old.block.span.start;
           const dLine = item.startPosition.row - old.block.span.startLine;
-          blocks.push(shiftBlock(old.block, dOff, dLine, text));
+          const moved = shiftBlock(old.block, dOff, dLine, text);
+          blockOrigin.set(moved, { from: old.block, dOff, dLine });
+          blocks.push(moved);
           for (const c of old.comments) comments.push({ line: c.line + dLine, text: c.text, span: shiftSpan(c.span, dOff, dLine) });
         } else {
           blocks.push(buildBlock(item, 0, text));
@@ -159,6 +161,12 @@ export function buildFile(filePath: string, text: string, root: Node, previous?:
   comments.sort((a, b) => a.span.start - b.span.start);
   return { path: filePath, text, lines: new LineIndex(text), blocks, attributes, comments, hasErrors: root.hasError };
 }
+
+/**
+ * For a top-level block reused from the previous version of a document: the block it was made
+ * from and how far it moved. The editor uses it to keep rule results of unchanged resources.
+ */
+export const blockOrigin = new WeakMap<HclBlock, { from: HclBlock; dOff: number; dLine: number }>();
 
 function indexPrevious(prev: HclFile) {
   const byText = new Map<string, { block: HclBlock; comments: HclFile['comments'] }[]>();

@@ -149,6 +149,8 @@ export class TfModule {
   private readonly byType = new Map<string, TfResource[]>();
   private readonly byAddress = new Map<string, TfResource>();
   private readonly tfvars = new Map<string, TfAttribute>();
+  /** The tfvars files read for this module (root modules only). */
+  readonly tfvarsFiles: HclFile[];
   private readonly resolvingVars = new Set<string>();
   readonly scope: Scope;
 
@@ -175,6 +177,7 @@ export class TfModule {
       },
       isIterator: () => false,
     };
+    this.tfvarsFiles = tfvarsFiles;
     const empty: Scope = { ...this.scope, variable: () => UNKNOWN, local: () => UNKNOWN, reference: () => UNKNOWN, moduleOutput: () => UNKNOWN };
     for (const f of tfvarsFiles) for (const [k, a] of f.attributes) this.tfvars.set(k, new TfAttribute(a, f, empty));
     for (const f of files) this.index(f);

@@ -1,0 +1,47 @@
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import { defaultConfig } from '../server/src/engine/config';
+import { RuleSet } from '../server/src/engine/run';
+import type { Finding } from '../server/src/engine/types';
+import { Analyzer } from '../server/src/lsp/analysis';
+import { SourceDocument } from '../server/src/lsp/documents';
+import { initParsers } from '../server/src/parse/treesitter';
+import { ALL_RULES } from '../server/src/rules';
+import { editPositions, terraformFile } from '../bench/generate';
+
+const key = (f: Finding) => `${f.ruleId}|${f.address}|${f.span.start}-${f.span.end}|${f.span.startLine}:${f.span.startCol}|${f.message}|${JSON.stringify(f.fix?.edits ?? [])}`;
+
+function analyse(text: string, version: number, withHistory?: { doc: SourceDocument; analyzer: Analyzer }): string[] {
+  if (withHistory) return [...withHistory.analyzer.analyzeTerraform(withHistory.doc).byFile.values()].flat().map(key).sort();
+  const doc = new SourceDocument('file:///virtual/incr/main.tf', text, version);
+  const analyzer = new Analyzer(new RuleSet(ALL_RULES, defaultConfig()), 1e9, new Map([[doc.path, doc]]));
+  return [...analyzer.analyzeTerraform(doc).byFile.values()].flat().map(key).sort();
+}
+
+describe('incremental analysis', () => {
+  before(() => initParsers());
+
+  it('gives exactly the findings of a fresh analysis after every edit', () => {
+    let text = terraformFile(600);
+    const doc = new SourceDocument('file:///virtual/incr/main.tf', text, 1);
+    const open = new Map([[doc.path, doc]]);
+    const analyzer = new Analyzer(new RuleSet(ALL_RULES, defaultConfig()), 1e9, open);
+    analyzer.analyzeTerraform(doc);
+    const positions = editPositions(text, 60, 3);
+    let reused = 0;
+    positions.forEach((p, k) => {
+      // Alternate inserts, deletes and edits of a variable's default, the case that must drop every cached result.
+      const lines = text.split('\n');
+      let change: { range: { start: { line: number; character: number }; end: { line: number; character: number } }; text: string };
+      if (k % 10 === 9) change = { range: { start: { line: 0, character: 0 }, end: { line: 0, character: lines[0]!.length } }, text: k % 20 === 9 ? 'variable "vpc_id" { default = "vpc-1" }' : 'variable "vpc_id" {}' };
+      else if (k % 3 === 2 && p.character > 0) change = { range: { start: { line: p.line, character: p.character - 1 }, end: p }, text: '' };
+      else change = { range: { start: p, end: p }, text: k % 2 ? 'x' : '"' };
+      doc.applyChanges([change], k + 2);
+      text = doc.text;
+      const incremental = analyse(text, k + 2, { doc, analyzer });
+      reused += analyzer.lastStats.reused;
+      assert.deepEqual(incremental, analyse(text, k + 2), `edit ${k} diverged`);
+    });
+    assert.ok(reused > 0, 'the cache was never used');
+  });
+});
