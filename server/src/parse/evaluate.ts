@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import type { Expr } from './hcl';
-import { Encoded, Ref, UNKNOWN, Unknown, isFullyKnown, isObject, toPlain, type Value } from './values';
+import { Encoded, MAX_VALUE_SIZE, Ref, UNKNOWN, Unknown, bounded, isFullyKnown, isObject, jsonKey, toPlain, valueSize, type Value } from './values';
 
 /** What an expression can see: the module's variables, locals, files and other objects. */
 export interface Scope {
@@ -40,7 +40,7 @@ export function evaluate(expr: Expr, scope: Scope, depth = 0): Value {
       return out;
     }
     case 'tuple':
-      return expr.items.map((i) => evaluate(i, scope, depth + 1));
+      return bounded(expr.items.map((i) => evaluate(i, scope, depth + 1)));
     case 'object': {
       const obj: { [k: string]: Value } = {};
       for (const e of expr.entries) {
@@ -50,9 +50,9 @@ export function evaluate(expr: Expr, scope: Scope, depth = 0): Value {
           if (typeof k !== 'string' && typeof k !== 'number') return UNKNOWN;
           key = String(k);
         }
-        obj[key] = evaluate(e.value, scope, depth + 1);
+        setOwn(obj, key, evaluate(e.value, scope, depth + 1));
       }
-      return obj;
+      return bounded(obj);
     }
     case 'var':
       return resolveTraversal(expr.name, [], scope);
@@ -86,7 +86,9 @@ export function evaluate(expr: Expr, scope: Scope, depth = 0): Value {
       if (test === true) return evaluate(expr.then, scope, depth + 1);
       if (test === false) return evaluate(expr.else, scope, depth + 1);
       const a = evaluate(expr.then, scope, depth + 1), b = evaluate(expr.else, scope, depth + 1);
-      return isFullyKnown(a) && isFullyKnown(b) && JSON.stringify(a) === JSON.stringify(b) ? a : UNKNOWN;
+      if (!isFullyKnown(a) || !isFullyKnown(b)) return UNKNOWN;
+      const ka = jsonKey(a);
+      return ka !== undefined && ka === jsonKey(b) ? a : UNKNOWN;
     }
     case 'unary': {
       const v = evaluate(expr.operand, scope, depth + 1);
@@ -99,6 +101,12 @@ export function evaluate(expr: Expr, scope: Scope, depth = 0): Value {
     default:
       return UNKNOWN;
   }
+}
+
+/** Sets a key as an own data property: a `__proto__` key in a file must not change the prototype. */
+function setOwn(obj: { [k: string]: Value }, key: string, value: Value): void {
+  if (key === '__proto__') Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+  else obj[key] = value;
 }
 
 const RESERVED_ROOTS = new Set(['var', 'local', 'module', 'data', 'path', 'terraform', 'count', 'each', 'self']);
@@ -126,7 +134,7 @@ function resolveTraversal(root: string, names: string[], scope: Scope, indexed =
 function getPath(v: Value, names: string[]): Value {
   let cur = v;
   for (const n of names) {
-    if (isObject(cur)) { cur = n in cur ? cur[n]! : UNKNOWN; continue; }
+    if (isObject(cur)) { cur = Object.hasOwn(cur, n) ? cur[n]! : UNKNOWN; continue; }
     return UNKNOWN;
   }
   return cur;
@@ -141,10 +149,10 @@ function applySteps(v: Value, steps: readonly ({ attr: string } | { index: Expr 
       return UNKNOWN;
     }
     if ('splat' in s) return UNKNOWN;
-    if ('attr' in s) { cur = isObject(cur) && s.attr in cur ? cur[s.attr]! : UNKNOWN; continue; }
+    if ('attr' in s) { cur = isObject(cur) && Object.hasOwn(cur, s.attr) ? cur[s.attr]! : UNKNOWN; continue; }
     const k = evaluate(s.index, scope, depth + 1);
-    if (Array.isArray(cur) && typeof k === 'number') cur = cur[k] ?? UNKNOWN;
-    else if (isObject(cur) && (typeof k === 'string' || typeof k === 'number')) cur = cur[String(k)] ?? UNKNOWN;
+    if (Array.isArray(cur) && typeof k === 'number') cur = Number.isInteger(k) && k >= 0 && k < cur.length ? cur[k]! : UNKNOWN;
+    else if (isObject(cur) && (typeof k === 'string' || typeof k === 'number')) cur = Object.hasOwn(cur, String(k)) ? cur[String(k)]! : UNKNOWN;
     else return UNKNOWN;
   }
   return cur;
@@ -160,8 +168,11 @@ function binary(op: string, a: Value, b: Value): Value {
     return a === false && b === false ? false : UNKNOWN;
   }
   if (!isFullyKnown(a) || !isFullyKnown(b)) return UNKNOWN;
-  if (op === '==') return JSON.stringify(a) === JSON.stringify(b);
-  if (op === '!=') return JSON.stringify(a) !== JSON.stringify(b);
+  if (op === '==' || op === '!=') {
+    const ka = jsonKey(a), kb = jsonKey(b);
+    if (ka === undefined || kb === undefined) return UNKNOWN;
+    return op === '==' ? ka === kb : ka !== kb;
+  }
   const x = typeof a === 'string' ? Number(a) : a, y = typeof b === 'string' ? Number(b) : b;
   if (typeof x !== 'number' || typeof y !== 'number' || Number.isNaN(x) || Number.isNaN(y)) return UNKNOWN;
   switch (op) {
@@ -184,6 +195,7 @@ const str = (v: Value | undefined): v is string => typeof v === 'string';
 const allKnown = (args: Value[]) => args.every((a) => isFullyKnown(a));
 
 function jsonEncode(v: Value): Value {
+  if (valueSize(v) > MAX_VALUE_SIZE) return UNKNOWN;
   if (isFullyKnown(v)) return JSON.stringify(toPlain(v));
   return new Encoded(v);
 }
@@ -207,14 +219,19 @@ const FUNCTIONS: Record<string, Fn> = {
   toset: ([l]) => (Array.isArray(l) ? l : UNKNOWN),
   tomap: ([m]) => (isObject(m) ? m : UNKNOWN),
   concat: (args) => (args.every(Array.isArray) ? (args as Value[][]).flat() : UNKNOWN),
-  merge: (args) => (args.every(isObject) ? Object.assign({}, ...args) : UNKNOWN),
+  merge: (args) => {
+    if (!args.every(isObject)) return UNKNOWN;
+    const out: { [k: string]: Value } = {};
+    for (const a of args) for (const k of Object.keys(a)) setOwn(out, k, a[k]!);
+    return out;
+  },
   flatten: ([l]) => (Array.isArray(l) && isFullyKnown(l) ? (l as unknown[]).flat(Infinity) as Value[] : UNKNOWN),
   compact: ([l]) => (Array.isArray(l) && allKnown(l) ? l.filter((x) => x !== '' && x !== null) : UNKNOWN),
-  distinct: ([l]) => (Array.isArray(l) && allKnown(l) ? [...new Map(l.map((x) => [JSON.stringify(x), x])).values()] : UNKNOWN),
+  distinct: ([l]) => (Array.isArray(l) && allKnown(l) ? [...new Map(l.map((x) => [jsonKey(x), x])).values()] : UNKNOWN),
   length: ([l]) => (Array.isArray(l) ? l.length : isObject(l) ? Object.keys(l).length : str(l) ? [...l].length : UNKNOWN),
-  join: ([sep, l]) => (str(sep) && Array.isArray(l) && l.every((x) => typeof x === 'string' || typeof x === 'number') ? l.join(sep) : UNKNOWN),
+  join: ([sep, l]) => (str(sep) && Array.isArray(l) && l.every((x) => typeof x === 'string' || typeof x === 'number') && sep.length * l.length <= MAX_VALUE_SIZE ? l.join(sep) : UNKNOWN),
   split: ([sep, s]) => (str(sep) && str(s) ? s.split(sep) : UNKNOWN),
-  replace: ([s, a, b]) => (str(s) && str(a) && str(b) && !(a.startsWith('/') && a.endsWith('/')) ? s.split(a).join(b) : UNKNOWN),
+  replace: ([s, a, b]) => (str(s) && str(a) && str(b) && !(a.startsWith('/') && a.endsWith('/')) && (s.length + 1) * (b.length + 1) <= 4 * MAX_VALUE_SIZE ? s.split(a).join(b) : UNKNOWN),
   format: ([f, ...rest]) => {
     if (!str(f) || !allKnown(rest)) return UNKNOWN;
     let i = 0;
@@ -236,11 +253,15 @@ const FUNCTIONS: Record<string, Fn> = {
   },
   lookup: ([m, k, d]) => {
     if (!isObject(m) || !str(k)) return UNKNOWN;
-    if (k in m) return m[k]!;
+    if (Object.hasOwn(m, k)) return m[k]!;
     return d ?? UNKNOWN;
   },
-  element: ([l, i]) => (Array.isArray(l) && typeof i === 'number' && l.length ? l[((i % l.length) + l.length) % l.length]! : UNKNOWN),
-  contains: ([l, v]) => (Array.isArray(l) && allKnown(l) && isFullyKnown(v) ? l.some((x) => JSON.stringify(x) === JSON.stringify(v)) : UNKNOWN),
+  element: ([l, i]) => (Array.isArray(l) && typeof i === 'number' && Number.isFinite(i) && l.length ? l[((Math.floor(i) % l.length) + l.length) % l.length]! : UNKNOWN),
+  contains: ([l, v]) => {
+    if (!Array.isArray(l) || !allKnown(l) || !isFullyKnown(v)) return UNKNOWN;
+    const k = jsonKey(v);
+    return k === undefined ? UNKNOWN : l.some((x) => jsonKey(x) === k);
+  },
   keys: ([m]) => (isObject(m) ? Object.keys(m).sort() : UNKNOWN),
   values: ([m]) => (isObject(m) ? Object.keys(m).sort().map((k) => m[k]!) : UNKNOWN),
   min: (args) => (args.every((a) => typeof a === 'number') ? Math.min(...(args as number[])) : UNKNOWN),
@@ -259,7 +280,9 @@ const FUNCTIONS: Record<string, Fn> = {
 };
 
 function callFunction(name: string, args: Value[], expandLast: boolean, scope: Scope): Value {
-  const fn = FUNCTIONS[name.replace(/^provider::[^:]+::/, '')];
+  const fname = name.replace(/^provider::[^:]+::/, '');
+  // Own properties only: `constructor(...)` or `toString(...)` in a file are unknown functions.
+  const fn = Object.hasOwn(FUNCTIONS, fname) ? FUNCTIONS[fname] : undefined;
   if (!fn) return UNKNOWN;
   let actual = args;
   if (expandLast) {
@@ -267,8 +290,13 @@ function callFunction(name: string, args: Value[], expandLast: boolean, scope: S
     if (!Array.isArray(last)) return UNKNOWN;
     actual = [...args.slice(0, -1), ...last];
   }
+  // Arguments and results stay within MAX_VALUE_SIZE: locals that double a value at each step
+  // (a "billion laughs" of format(), concat() or jsonencode()) become unknown, not a hang.
+  let total = 0;
+  for (const a of actual) if ((total += valueSize(a)) > MAX_VALUE_SIZE) return UNKNOWN;
   try {
-    return fn(actual, scope);
+    const r = fn(actual, scope);
+    return r === undefined ? UNKNOWN : bounded(r);
   } catch {
     return UNKNOWN;
   }

@@ -1,5 +1,5 @@
 import type { TfBlock } from './terraform';
-import { Encoded, Ref, UNKNOWN, isFullyKnown, isObject, toPlain, toStr, type Value } from './values';
+import { Encoded, MAX_VALUE_SIZE, Ref, UNKNOWN, isFullyKnown, isObject, toPlain, toStr, valueSize, type Value } from './values';
 
 /** One statement of an IAM policy, with the parts that could not be evaluated flagged. */
 export interface PolicyStatement {
@@ -105,6 +105,7 @@ export function policyFromDocumentBlock(block: TfBlock): Value {
   }
   // Merged documents are not modelled; only the document's own statements are judged.
   const doc: Value = { Version: '2012-10-17', Statement: statements };
+  if (valueSize(doc) > MAX_VALUE_SIZE) return UNKNOWN;
   return isFullyKnown(doc) ? JSON.stringify(toPlain(doc)) : new Encoded(doc);
 }
 

@@ -103,7 +103,8 @@ function collect(root: YMap, file: YamlFile, broken: boolean, out: K8sObject[], 
   const name = str(mapGet(meta, 'name')) ?? str(mapGet(meta, 'generateName')) ?? '';
   const nsRaw = str(mapGet(meta, 'namespace'));
   const namespace = nsRaw ?? 'default';
-  const path = POD_SPEC_PATHS[kind];
+  // Own properties only: a kind such as `constructor` or `toString` is data, not Object.prototype.
+  const path = Object.hasOwn(POD_SPEC_PATHS, kind) ? POD_SPEC_PATHS[kind] : undefined;
   const podSpecNode = path ? at(root, ...path) : undefined;
   const podSpec = podSpecNode?.t === 'map' ? podSpecNode : undefined;
   const podMetaNode = path ? (path.length === 1 ? meta : at(root, ...path.slice(0, -1), 'metadata')) : undefined;

@@ -36,12 +36,44 @@ export const isObject = (v: unknown): v is { [key: string]: Value } =>
   typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Unknown) && !(v instanceof Ref) && !(v instanceof Encoded);
 
 /** True when the value contains no unknown or reference anywhere. */
-export function isFullyKnown(v: Value, depth = 0): boolean {
+export function isFullyKnown(v: Value, depth = 0, seen?: Set<object>): boolean {
   if (depth > 64) return false;
   if (v instanceof Unknown || v instanceof Ref || v instanceof Encoded) return false;
-  if (Array.isArray(v)) return v.every((x) => isFullyKnown(x, depth + 1));
-  if (isObject(v)) return Object.values(v).every((x) => isFullyKnown(x, depth + 1));
-  return true;
+  if (typeof v !== 'object' || v === null) return true;
+  // Values are graphs (a local used twice is one object): each part is looked at once.
+  seen ??= new Set();
+  if (seen.has(v)) return true;
+  seen.add(v);
+  if (Array.isArray(v)) return v.every((x) => isFullyKnown(x, depth + 1, seen));
+  return Object.values(v).every((x) => isFullyKnown(x, depth + 1, seen));
+}
+
+/** The largest value (string characters plus list and object entries, aliases counted each time) evaluation builds. */
+export const MAX_VALUE_SIZE = 1_000_000;
+const sizes = new WeakMap<object, number>();
+
+/**
+ * The size of a value written out as a tree, counted up to just over MAX_VALUE_SIZE. Shared parts
+ * are sized once and remembered, so that a "billion laughs" of locals costs its own size.
+ */
+export function valueSize(v: Value | undefined): number {
+  if (typeof v === 'string') return v.length + 1;
+  if (v instanceof Encoded) return 1 + valueSize(v.value);
+  if (typeof v !== 'object' || v === null || v instanceof Unknown || v instanceof Ref) return 1;
+  const known = sizes.get(v);
+  if (known !== undefined) return known;
+  let n = 1;
+  for (const x of Array.isArray(v) ? v : Object.values(v)) {
+    n += valueSize(x);
+    if (n > MAX_VALUE_SIZE) { n = MAX_VALUE_SIZE + 1; break; }
+  }
+  sizes.set(v, n);
+  return n;
+}
+
+/** The value, or UNKNOWN when it is too large to work with. */
+export function bounded(v: Value): Value {
+  return valueSize(v) > MAX_VALUE_SIZE ? UNKNOWN : v;
 }
 
 export function toBool(v: Value | undefined): boolean | undefined {
@@ -77,7 +109,14 @@ export function toPlain(v: Value, depth = 0): unknown {
   if (v instanceof Unknown) return undefined;
   if (v instanceof Ref) return `\${${v.toString()}}`;
   if (v instanceof Encoded) return toPlain(v.value, depth + 1);
+  // Too large to write out (see valueSize): unknown rather than an exponential copy.
+  if (depth === 0 && typeof v === 'object' && v !== null && valueSize(v) > MAX_VALUE_SIZE) return undefined;
   if (Array.isArray(v)) return v.map((x) => toPlain(x, depth + 1));
   if (isObject(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, toPlain(x, depth + 1)]));
   return v;
+}
+
+/** JSON text of a value for comparisons, or undefined when the value is too large. */
+export function jsonKey(v: Value): string | undefined {
+  return valueSize(v) > MAX_VALUE_SIZE ? undefined : JSON.stringify(toPlain(v));
 }

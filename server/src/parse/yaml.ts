@@ -18,13 +18,65 @@ export interface YamlFile {
   documents: YDocument[];
   comments: { line: number; text: string; span: Span }[];
   hasErrors: boolean;
+  /** Why the text was not parsed at all (see yamlTooDeep). */
+  skipped?: string;
 }
 
 const MAX_DEPTH = 300;
 /** Merge keys copy pairs; bounding them keeps "billion laughs" inputs linear. */
 const MAX_MERGED_PAIRS = 10_000;
 
+/**
+ * tree-sitter-yaml's scanner keeps one entry per open indentation level and writes past its state
+ * buffer beyond about 250 of them ("- " repeated 255 times on one line, or 300 keys each indented
+ * one more space): wasm then fails with "memory access out of bounds" and every later parse in the
+ * process fails too. Texts that may open that many levels are not given to the parser.
+ */
+export const MAX_YAML_LEVELS = 200;
+
+/** An upper estimate of the indentation levels the YAML scanner opens: indents and `- `, `? `, `: ` indicators. */
+export function yamlTooDeep(text: string, limit = MAX_YAML_LEVELS): boolean {
+  const stack: number[] = [];
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    let end = text.indexOf('\n', i);
+    if (end < 0) end = n;
+    let j = i;
+    while (j < end && (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 9)) j++;
+    const c = j < end ? text.charCodeAt(j) : 10;
+    if (c !== 35 /* # */ && c !== 13 && c !== 10) {
+      let col = j - i;
+      while (stack.length && stack[stack.length - 1]! >= col) stack.pop();
+      stack.push(col);
+      // Compact nesting on one line: `- - - x`, `? - x`, `- a: - x`.
+      while (j + 1 < end) {
+        const ch = text.charCodeAt(j), next = text.charCodeAt(j + 1);
+        if ((ch === 45 /* - */ || ch === 63 /* ? */ || ch === 58 /* : */) && (next === 32 || next === 9)) {
+          j += 2;
+          while (j < end && (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 9)) j++;
+          col = j - i;
+          stack.push(col);
+        } else break;
+      }
+      // Indicators later in the line count too: after an alias (`*a - - - ...`, `a: *b : : ...`)
+      // the scanner opens a level for each of them.
+      let later = 0;
+      for (let k = j; k + 1 < end; k++) {
+        const ch = text.charCodeAt(k), next = text.charCodeAt(k + 1), prev = k > i ? text.charCodeAt(k - 1) : 32;
+        if ((ch === 45 || ch === 63 || ch === 58) && (next === 32 || next === 9) && (prev === 32 || prev === 9)) later++;
+      }
+      if (stack.length + later > limit) return true;
+    }
+    i = end + 1;
+  }
+  return false;
+}
+
 export function parseYaml(filePath: string, text: string): YamlFile {
+  if (yamlTooDeep(text)) {
+    return { path: filePath, text, lines: new LineIndex(text), documents: [], comments: [], hasErrors: true, skipped: `YAML nested more than ${MAX_YAML_LEVELS} levels deep was not parsed` };
+  }
   const tree = parse('yaml', text);
   try {
     return buildYaml(filePath, text, tree.rootNode);
@@ -295,9 +347,24 @@ export function items(node: YNode | null | undefined): YNode[] {
   return node && node.t === 'seq' ? node.items : [];
 }
 
-export function toJs(node: YNode | null | undefined, depth = 0): unknown {
-  if (!node || depth > 64) return null;
+/**
+ * Plain data of a node. Aliases stay shared (a node is converted once), so that a "billion laughs"
+ * document costs its size, not its expansion; at most `budget` nodes are converted.
+ */
+export function toJs(node: YNode | null | undefined, depth = 0, memo = new Map<YNode, unknown>(), budget = { left: 100_000 }): unknown {
+  if (!node || depth > 64 || budget.left <= 0) return null;
   if (node.t === 'scalar') return node.value;
-  if (node.t === 'seq') return node.items.map((i) => toJs(i, depth + 1));
-  return Object.fromEntries(node.pairs.map((p) => [p.key, toJs(p.value, depth + 1)]));
+  if (memo.has(node)) return memo.get(node);
+  budget.left--;
+  if (node.t === 'seq') {
+    const out: unknown[] = [];
+    memo.set(node, out);
+    for (const i of node.items) out.push(toJs(i, depth + 1, memo, budget));
+    return out;
+  }
+  const out: Record<string, unknown> = {};
+  memo.set(node, out);
+  // defineProperty: a "__proto__" key is data, not the object's prototype.
+  for (const p of node.pairs) Object.defineProperty(out, p.key, { value: toJs(p.value, depth + 1, memo, budget), enumerable: true, writable: true, configurable: true });
+  return out;
 }
