@@ -18,6 +18,7 @@ import { kubernetesRule, terraformRule, type Rule } from '../server/src/engine/r
 import { RuleSet } from '../server/src/engine/run';
 import { decodeSource, scanSources, type UnitResult } from '../server/src/engine/scan';
 import type { Finding, Note } from '../server/src/engine/types';
+import { SourceDocument } from '../server/src/lsp/documents';
 import { escapeMarkdown } from '../server/src/lsp/markdown';
 import { parseKubernetes } from '../server/src/parse/kubernetes';
 import { LineIndex } from '../server/src/parse/source';
@@ -483,5 +484,19 @@ describe('no dynamic code evaluation', () => {
     for (const b of bad) assert.ok(FORBIDDEN.some(([re]) => re.test(codeOnly(b))), `not caught: ${b}`);
     const ok = ["require('node:fs')", "import('../parse/hcl').HclFile", 'x.eval(1)', 'evaluate(expr)', '// eval(x) in a comment', 'myFunction(x)', "const s = 'vm2'", 'resource "x" "vm" {}', "const name = 'vm';"];
     for (const o of ok) assert.ok(!FORBIDDEN.some(([re]) => re.test(codeOnly(o))), `flagged wrongly: ${o}`);
+  });
+});
+
+describe('YAML too deep for the parser, in the editor', () => {
+  before(() => initParsers());
+  it('is refused before it reaches tree-sitter, and later parses still work', async () => {
+    const doc = new SourceDocument('file:///virtual/deep/deep.yaml', '- '.repeat(400) + 'x\n', 1);
+    const y = doc.yaml()!;
+    assert.match(y.skipped ?? '', /nested more than 200 levels/);
+    assert.equal(y.documents.length, 0);
+    doc.applyChanges([{ text: 'apiVersion: v1\nkind: Pod\nmetadata: { name: p }\n' }], 2);
+    assert.equal(doc.yaml()!.documents.length, 1);
+    const r = await scanSources(new Map([['/virtual/deep/main.tf', 'resource "aws_s3_bucket" "b" {\n  acl = "public-read"\n}\n']]), new RuleSet(ALL_RULES, { ...defaultConfig(), enabledOnly: ['aws-s3-no-public-acl'] }));
+    assert.equal(r.findings.length, 1);
   });
 });

@@ -1,7 +1,7 @@
 import * as crypto from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { LanguageClient, State, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { CloseAction, ErrorAction, LanguageClient, State, TransportKind, type ErrorHandler, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import {
   ExplainChunkNotification, ExplainLlmRequest, ExplainRequest, FindingsRequest, LlmStatusNotification, ScanWorkspaceRequest, SetLlmKeyRequest, StatusNotification,
   type ExplainChunkParams, type ExplainLlmResult, type Explanation, type FindingSummary, type LlmStatusParams, type ScanWorkspaceResult, type SetLlmKeyResult, type StatusParams,
@@ -49,11 +49,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     documentSelector: SELECTOR,
     outputChannel: output,
     synchronize: { configurationSection: 'rampart', fileEvents: watcher },
-    initializationOptions: { trusted: vscode.workspace.isTrusted, llmCacheDir: context.globalStorageUri.fsPath },
+    // A function, so that a server restarted after a crash gets the trust state of that moment.
+    initializationOptions: () => ({ trusted: vscode.workspace.isTrusted, llmCacheDir: context.globalStorageUri.fsPath }),
+    errorHandler: crashHandler(),
   };
   client = new LanguageClient('rampart', 'Rampart', serverOptions, clientOptions);
   context.subscriptions.push(client.onDidChangeState((e) => {
-    if (e.newState === State.Stopped) output.appendLine(`[${new Date().toISOString()}] The Rampart server stopped; it is restarted automatically (or run "Rampart: Restart Server").`);
+    if (e.newState === State.Stopped && !stopping) output.appendLine(`[${new Date().toISOString()}] The Rampart server stopped.`);
     if (e.newState === State.Running && e.oldState !== State.Starting) output.appendLine(`[${new Date().toISOString()}] The Rampart server is running again.`);
     if (e.newState === State.Running) void sendLlmKey(context);
   }));
@@ -64,7 +66,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand('rampart.showOutput', () => output.show(true)),
     vscode.commands.registerCommand('rampart.restartServer', async () => {
       output.appendLine('Restarting the Rampart server on request.');
-      await client?.restart();
+      stopping = true;
+      try { await client?.restart(); } finally { stopping = false; }
     }),
     vscode.commands.registerCommand('rampart.setLlmApiKey', () => setLlmApiKey(context)),
     context.secrets.onDidChange((e) => { if (e.key === SECRET_KEY) void sendLlmKey(context); }),
@@ -81,7 +84,35 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   updateStatus();
 }
 
+let stopping = false;
+
+/**
+ * Restarts a crashed server (up to 5 times in 3 minutes, as vscode-languageclient does) and says
+ * so in the output channel: a crash is told apart from a stop, and giving up is said out loud.
+ */
+function crashHandler(): ErrorHandler {
+  const crashes: number[] = [];
+  return {
+    error: () => ({ action: ErrorAction.Continue }),
+    closed: () => {
+      if (stopping) return { action: CloseAction.DoNotRestart, handled: true };
+      const now = Date.now();
+      crashes.push(now);
+      while (crashes.length && now - crashes[0]! > 3 * 60_000) crashes.shift();
+      const stamp = new Date(now).toISOString();
+      if (crashes.length > 5) {
+        output.appendLine(`[${stamp}] The Rampart server crashed ${crashes.length} times in 3 minutes and is not restarted again. Run "Rampart: Restart Server" after fixing the cause (see the messages above).`);
+        void vscode.window.showErrorMessage('Rampart: the language server keeps crashing and was stopped. See "Rampart: Show Output".');
+        return { action: CloseAction.DoNotRestart, handled: true };
+      }
+      output.appendLine(`[${stamp}] The Rampart server crashed (${crashes.length} in the last 3 minutes); restarting it.`);
+      return { action: CloseAction.Restart, handled: true };
+    },
+  };
+}
+
 export async function deactivate(): Promise<void> {
+  stopping = true;
   await client?.stop();
 }
 

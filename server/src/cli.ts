@@ -11,7 +11,7 @@ import { WalkError } from './engine/walk';
 import { formatText } from './output/text';
 import { toSarif } from './output/sarif';
 import { renderCatalogue } from './output/catalogue';
-import { initParsers } from './parse/treesitter';
+import { initParsers, isWasmFault } from './parse/treesitter';
 import { ALL_RULES, ruleDocUrl } from './rules';
 import { DEFAULT_LLM_SETTINGS, type LlmSettings } from './protocol';
 import type { Finding } from './engine/types';
@@ -179,12 +179,16 @@ if (!isMainThread && workerData?.rampartWorker) {
     parentPort!.on('message', (m: WorkerMessage) => {
       if ('done' in m) { parentPort!.close(); return; }
       const result: UnitResult = { findings: [], suppressed: 0, notes: [], files: 0, bytes: 0 };
+      let crashed = false;
       for (const u of m.units) {
         try { mergeUnitResult(result, runner.run(u)); } catch (e) {
           result.notes.push({ file: u.dir, level: 'error', message: `internal error, this part was not scanned: ${(e as Error).message}` });
+          crashed ||= isWasmFault(e);
         }
       }
       parentPort!.postMessage(result);
+      // After a wasm fault the parser cannot be trusted: this worker stops, the others go on.
+      if (crashed) process.exit(1);
     });
     parentPort!.postMessage({ ready: true });
   })();
@@ -211,31 +215,46 @@ class WorkerPool {
 
   get size(): number { return this.workers.length; }
 
+  /** Units that no worker could finish (every worker stopped, or one stopped holding it). */
+  readonly unscanned: ScanUnit[] = [];
+  private readonly exited = new Set<Worker>();
+
   async run(units: ScanUnit[], total: UnitResult, progress: (done: number) => void): Promise<void> {
     let next = 0;
     let done = 0;
     await Promise.all(this.workers.map(async ({ worker, ready }) => {
       await ready;
       await new Promise<void>((resolve, reject) => {
+        let inFlight: ScanUnit | undefined;
         const feed = () => {
-          if (next >= units.length) { worker.off('message', onMessage); resolve(); return; }
+          if (next >= units.length || this.exited.has(worker)) { inFlight = undefined; worker.off('message', onMessage); resolve(); return; }
           // One unit per message: units come largest first, and a message costs far less than a unit.
-          worker.postMessage({ units: [units[next++]!] });
+          inFlight = units[next++]!;
+          worker.postMessage({ units: [inFlight] });
         };
         const onMessage = (m: UnitResult) => {
+          inFlight = undefined;
           mergeUnitResult(total, m);
           progress(++done);
-          feed();
+          setImmediate(feed); // lets an 'exit' right after the answer be seen first
         };
         worker.on('message', onMessage);
         worker.once('error', reject);
+        // A worker that stopped early (after a wasm fault) leaves the remaining units to the others.
+        worker.once('exit', () => {
+          this.exited.add(worker);
+          worker.off('message', onMessage);
+          if (inFlight) this.unscanned.push(inFlight);
+          resolve();
+        });
         feed();
       });
     }));
+    if (this.exited.size === this.workers.length) this.unscanned.push(...units.slice(next));
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.workers.map(({ worker }) => new Promise<void>((resolve) => {
+    await Promise.all(this.workers.filter(({ worker }) => !this.exited.has(worker)).map(({ worker }) => new Promise<void>((resolve) => {
       worker.once('exit', () => resolve());
       worker.postMessage({ done: true });
     })));
@@ -255,6 +274,9 @@ async function runUnits(units: ScanUnit[], o: CliOptions, pool: WorkerPool | und
     return total;
   }
   await pool.run(units, total, progress);
+  if (pool.unscanned.length) {
+    for (const u of pool.unscanned) total.notes.push({ file: u.dir, level: 'error', message: 'not scanned: every worker stopped after an internal error' });
+  }
   return total;
 }
 

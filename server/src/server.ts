@@ -8,7 +8,7 @@ import { defaultConfig, findConfigFile, loadConfigFile, mergeConfig, parseSize, 
 import { RuleSet } from './engine/run';
 import { scan } from './engine/scan';
 import { SEVERITY_ORDER, severityRank, type Finding, type Severity, type TextEdit } from './engine/types';
-import { initParsers } from './parse/treesitter';
+import { initParsers, isWasmFault } from './parse/treesitter';
 import {
   DEFAULT_LLM_SETTINGS, DEFAULT_SETTINGS, ExplainLlmRequest, ExplainRequest, FindingsRequest, ScanWorkspaceRequest, SETTINGS_SECTION, SetLlmKeyRequest, StatusNotification,
   type ExplainLlmParams, type ExplainLlmResult, type ExplainParams, type Explanation, type FindingSummary, type FindingsParams, type InitializationOptions,
@@ -128,6 +128,11 @@ function analyze(doc: SourceDocument): void {
     publishResult(r, doc.path);
   } catch (e) {
     log(`error: analysing ${doc.path} failed: ${(e as Error).stack ?? e}`);
+    if (isWasmFault(e)) {
+      // The parser's memory can no longer be trusted; exiting lets the client start a fresh server.
+      log('error: the tree-sitter runtime failed; the server exits so that the client restarts it');
+      process.exit(1);
+    }
   }
   if (process.env['RAMPART_TRACE_TIMING']) log(`analysed ${path.basename(doc.path)} v${doc.version} in ${(performance.now() - started).toFixed(1)} ms (rule runs: ${analyzer.lastStats.ran} ran, ${analyzer.lastStats.reused} reused)`);
 }

@@ -194,12 +194,18 @@ export class RuleSet {
   private terraformFinding(rule: TerraformRule, resource: TfResource, r: { at: TfAttribute | TfBlock | Span; message: string; fix?: Finding['fix']; related?: Finding['related'] }): Finding {
     let span: Span;
     let file = resource.file.path;
+    let resourceSpan = resource.span;
     if (r.at instanceof TfAttribute) { span = r.at.span; file = r.at.file.path; }
     else if (r.at instanceof TfBlock) { span = r.at.headerSpan; file = r.at.file.path; }
     else span = r.at;
+    if (file !== resource.file.path && (r.at instanceof TfAttribute || r.at instanceof TfBlock)) {
+      // Pointing into another file: the "resource" there is the top-level block holding the spot.
+      const at = span;
+      resourceSpan = r.at.file.blocks.find((b) => b.span.start <= at.start && at.end <= b.span.end)?.span ?? span;
+    }
     const f: Finding = {
       ruleId: rule.id, severity: this.severityOf(rule), title: rule.title, message: r.message,
-      file, span, address: resource.address, resourceSpan: resource.span, origin: 'rule',
+      file, span, address: resource.address, resourceSpan, origin: 'rule',
     };
     if (r.fix) f.fix = r.fix;
     if (r.related?.length) f.related = r.related;

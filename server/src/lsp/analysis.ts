@@ -119,6 +119,10 @@ export class Analyzer {
     }
     const file = doc.yaml();
     if (!file) return { byFile, notes, files: [doc.path] };
+    if (file.skipped) {
+      notes.push({ file: doc.path, level: 'warning', message: `${file.skipped}; the file was not checked` });
+      return { byFile, notes, files: [doc.path] };
+    }
     const k = kubernetesFromYaml(file);
     // NetworkPolicy-style rules see the other open manifests of the same directory.
     const siblings: K8sObject[] = [...k.objects];

@@ -1,7 +1,7 @@
 import { URI } from 'vscode-uri';
 import type { Tree } from 'web-tree-sitter';
 import { buildFile, type HclFile } from '../parse/hcl';
-import { parse, type GrammarName } from '../parse/treesitter';
+import { ParseRefusedError, parse, type GrammarName } from '../parse/treesitter';
 import { LineIndex } from '../parse/source';
 import { buildYaml, type YamlFile } from '../parse/yaml';
 
@@ -105,7 +105,18 @@ export class SourceDocument {
     if (this.model?.version === this.version && this.model.yaml) return this.model.yaml;
     if (this.grammar !== 'yaml') return undefined;
     const previous = this.lastYaml;
-    const tree = this.reparse()!;
+    let tree: Tree;
+    try {
+      tree = this.reparse()!;
+    } catch (e) {
+      if (!(e instanceof ParseRefusedError)) throw e;
+      this.tree?.delete();
+      this.tree = undefined;
+      const skipped: YamlFile = { path: this.path, text: this.text, lines: this.lines, documents: [], comments: [], hasErrors: true, skipped: e.message };
+      this.model = { version: this.version, yaml: skipped };
+      this.lastYaml = undefined;
+      return skipped;
+    }
     const yaml = buildYaml(this.path, this.text, tree.rootNode, previous);
     this.lastYaml = yaml;
     this.model = { version: this.version, yaml };

@@ -71,7 +71,19 @@ export class ParseBudgetError extends Error {}
  */
 export const PARSE_BUDGET_MS = { base: 2000, perMB: 2000 };
 
+/** A text the parser must not be given (it would crash the wasm runtime); see parseGuards. */
+export class ParseRefusedError extends Error {}
+
+/**
+ * Checks run before a grammar sees a text. tree-sitter-yaml's scanner writes past its state buffer
+ * beyond about 250 indentation levels, which corrupts wasm memory for every later parse of the
+ * process: parse/yaml.ts registers its guard here, so that every path into the parser has it.
+ */
+export const parseGuards: Partial<Record<GrammarName, (text: string) => string | undefined>> = {};
+
 export function parse(name: GrammarName, text: string, old?: Tree): Tree {
+  const refused = parseGuards[name]?.(text);
+  if (refused) throw new ParseRefusedError(refused);
   const parser = parserFor(name);
   const budget = PARSE_BUDGET_MS.base + (PARSE_BUDGET_MS.perMB * text.length) / (1024 * 1024);
   const deadline = performance.now() + budget;
@@ -106,4 +118,10 @@ export function commentNodes(name: GrammarName, node: Node): Node[] {
     commentQueries.set(name, q);
   }
   return q.captures(node).map((c) => c.node);
+}
+
+/** A fault inside the wasm runtime (out-of-bounds access, trap): its memory is no longer trustworthy. */
+export function isWasmFault(e: unknown): boolean {
+  const RuntimeError = (globalThis as { WebAssembly?: { RuntimeError?: new () => Error } }).WebAssembly?.RuntimeError;
+  return !!RuntimeError && e instanceof RuntimeError;
 }

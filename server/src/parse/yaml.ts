@@ -1,5 +1,5 @@
 import type { Node } from 'web-tree-sitter';
-import { commentNodes, parse } from './treesitter';
+import { commentNodes, parse, parseGuards } from './treesitter';
 import { LineIndex, spanOf, type Span } from './source';
 
 export type YScalarValue = string | number | boolean | null;
@@ -72,6 +72,8 @@ export function yamlTooDeep(text: string, limit = MAX_YAML_LEVELS): boolean {
   }
   return false;
 }
+
+parseGuards.yaml = (text) => (yamlTooDeep(text) ? `YAML nested more than ${MAX_YAML_LEVELS} levels deep was not parsed` : undefined);
 
 export function parseYaml(filePath: string, text: string): YamlFile {
   if (yamlTooDeep(text)) {

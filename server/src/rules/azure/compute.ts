@@ -158,7 +158,7 @@ const passwordAuth = terraformRule({
 
 function attrMentions(a: TfAttribute | undefined, address: string): boolean {
   if (!a) return false;
-  return new RegExp(`(^|[^\\w.])${address.replace(/\./g, '\\.')}\\.`).test(a.source);
+  return new RegExp(`(^|[^\\w.])${address.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.`).test(a.source);
 }
 
 /** Whether a NIC is covered by an NSG: true, false, or undefined when that cannot be known. */

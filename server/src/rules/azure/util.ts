@@ -125,7 +125,7 @@ export function listFullyKnown(v: Value | undefined): boolean {
  */
 export function pointingAt(ctx: TerraformContext, target: TfResource, types: string[], attributes: string[]): TfResource[] {
   const name = toStr(target.get('name'));
-  const needle = new RegExp(`(^|[^\\w.])${target.localAddress.replace(/\./g, '\\.')}\\.`);
+  const needle = new RegExp(`(^|[^\\w.])${target.localAddress.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.`);
   const out: TfResource[] = [];
   for (const t of types) {
     for (const r of ctx.module.resourcesOfType(t)) {
