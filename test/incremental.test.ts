@@ -7,7 +7,7 @@ import { Analyzer } from '../server/src/lsp/analysis';
 import { SourceDocument } from '../server/src/lsp/documents';
 import { initParsers } from '../server/src/parse/treesitter';
 import { ALL_RULES } from '../server/src/rules';
-import { editPositions, terraformFile } from '../bench/generate';
+import { editPositions, kubernetesFile, terraformFile } from '../bench/generate';
 
 const key = (f: Finding) => `${f.ruleId}|${f.address}|${f.span.start}-${f.span.end}|${f.span.startLine}:${f.span.startCol}|${f.message}|${JSON.stringify(f.fix?.edits ?? [])}`;
 
@@ -41,6 +41,30 @@ describe('incremental analysis', () => {
       const incremental = analyse(text, k + 2, { doc, analyzer });
       reused += analyzer.lastStats.reused;
       assert.deepEqual(incremental, analyse(text, k + 2), `edit ${k} diverged`);
+    });
+    assert.ok(reused > 0, 'the cache was never used');
+  });
+
+  it('gives exactly the findings of a fresh analysis after every edit of a manifest file', () => {
+    let text = kubernetesFile(400);
+    const doc = new SourceDocument('file:///virtual/incr/m.yaml', text, 1);
+    const analyzer = new Analyzer(new RuleSet(ALL_RULES, defaultConfig()), 1e9, new Map([[doc.path, doc]]));
+    analyzer.analyzeYaml(doc);
+    const fresh = (t: string, v: number) => {
+      const d = new SourceDocument('file:///virtual/incr/m.yaml', t, v);
+      const a = new Analyzer(new RuleSet(ALL_RULES, defaultConfig()), 1e9, new Map([[d.path, d]]));
+      return [...a.analyzeYaml(d).byFile.values()].flat().map(key).sort();
+    };
+    let reused = 0;
+    editPositions(text, 40, 5).forEach((p, k) => {
+      const change = k % 4 === 3 && p.character > 0
+        ? { range: { start: { line: p.line, character: p.character - 1 }, end: p }, text: '' }
+        : { range: { start: p, end: p }, text: 'x' };
+      doc.applyChanges([change], k + 2);
+      text = doc.text;
+      const incremental = [...analyzer.analyzeYaml(doc).byFile.values()].flat().map(key).sort();
+      reused += analyzer.lastStats.reused;
+      assert.deepEqual(incremental, fresh(text, k + 2), `edit ${k} diverged`);
     });
     assert.ok(reused > 0, 'the cache was never used');
   });

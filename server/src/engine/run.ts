@@ -1,9 +1,10 @@
 import { blockOrigin, type HclBlock } from '../parse/hcl';
+import { Ref } from '../parse/values';
 import type { K8sObject } from '../parse/kubernetes';
 import { BRIDGE_EXCLUDED_RULES, TerraformKubernetesBridge, isKubernetesWorkloadType, type BridgedObject } from '../parse/kubernetes-terraform';
 import type { Span } from '../parse/source';
 import { TfAttribute, TfBlock, type TfModule, type TfResource } from '../parse/terraform';
-import type { YNode, YPair } from '../parse/yaml';
+import { documentOrigin, type YNode, type YPair } from '../parse/yaml';
 import type { KubernetesRule, Rule, TerraformRule } from './rule';
 import { isSuppressed, parseDirectives, type CommentLine } from './suppress';
 import type { RampartConfig } from './config';
@@ -18,12 +19,21 @@ export interface RuleFailure { ruleId: string; message: string }
  * no variable, local, data source, module call, output, provider or tfvars file.
  */
 export class TerraformResultCache {
-  private results = new WeakMap<HclBlock, Map<string, Finding[]>>();
+  private results = new WeakMap<HclBlock, Map<string, CachedResult>>();
   private readonly ids = new WeakMap<object, number>();
   private nextId = 1;
   private context = '';
+  private typeCounts = new Map<string, number>();
+  /** Resource types with a new, edited or removed resource in this run. */
+  private changedTypes = new Set<string>();
   /** Rule invocations run and reused by the last run, for tests and tracing. */
   stats = { ran: 0, reused: 0 };
+
+  private known(o: object): boolean {
+    if (this.ids.has(o)) return true;
+    const origin = blockOrigin.get(o as HclBlock);
+    return !!origin && this.ids.has(origin.from);
+  }
 
   private idOf(o: object): number {
     let id = this.ids.get(o);
@@ -36,16 +46,28 @@ export class TerraformResultCache {
     return id;
   }
 
-  /** Starts a run: drops every result when the module's context changed. */
+  /** Starts a run: drops every result when the module's context changed, and notes what changed. */
   begin(root: TfModule): void {
     const parts: string[] = [];
+    const counts = new Map<string, number>();
+    this.changedTypes = new Set();
     for (const m of root.allModules()) {
       parts.push(m.prefix);
       for (const f of [...m.files, ...m.tfvarsFiles]) {
         parts.push(f.path, ...f.blocks.filter((b) => b.type !== 'resource').map((b) => String(this.idOf(b))));
         if (f.attributes.size) parts.push(`vars:${this.idOf(f)}`);
       }
+      for (const r of m.resources) {
+        const t = r.resourceType;
+        counts.set(t, (counts.get(t) ?? 0) + 1);
+        if (!this.known(r.hcl)) this.changedTypes.add(t);
+        this.idOf(r.hcl);
+      }
     }
+    for (const t of new Set([...counts.keys(), ...this.typeCounts.keys()])) {
+      if (counts.get(t) !== this.typeCounts.get(t)) this.changedTypes.add(t); // a resource appeared or went away
+    }
+    this.typeCounts = counts;
     const context = parts.join(' ');
     if (context !== this.context) this.results = new WeakMap();
     this.context = context;
@@ -53,24 +75,102 @@ export class TerraformResultCache {
   }
 
   /**
-   * Earlier findings of a rule on this resource block, moved to where the block is now. The key
-   * includes the module prefix: one block of a local module is one resource per module call.
+   * Earlier findings of a rule on this resource block, moved to where the block is now, if they
+   * still hold: the block is unchanged and no resource of a type the rule looked up changed. The
+   * key includes the module prefix: one block of a local module is one resource per module call.
    */
   get(block: HclBlock, prefix: string, ruleId: string): Finding[] | undefined {
     const key = `${prefix}|${ruleId}`;
-    const direct = this.results.get(block)?.get(key);
-    if (direct) return direct;
-    const origin = blockOrigin.get(block);
-    const old = origin && this.results.get(origin.from)?.get(key);
-    if (!old || !origin) return undefined;
-    return old.map((f) => moveFinding(f, origin.dOff, origin.dLine));
-  }
-
-  set(block: HclBlock, prefix: string, ruleId: string, findings: Finding[]): void {
+    let entry = this.results.get(block)?.get(key);
+    const origin = entry ? undefined : blockOrigin.get(block);
+    if (origin) entry = this.results.get(origin.from)?.get(key);
+    if (!entry) return undefined;
+    if (entry.deps !== 'none' && (entry.deps === 'all' || [...entry.deps].some((t) => this.changedTypes.has(t)))) return undefined;
+    if (!origin) return entry.findings;
+    // Carried over to the block as it is now, so that the next keystroke finds it again.
+    const moved = { findings: entry.findings.map((f) => moveFinding(f, origin.dOff, origin.dLine)), deps: entry.deps };
     let m = this.results.get(block);
     if (!m) this.results.set(block, (m = new Map()));
-    m.set(`${prefix}|${ruleId}`, findings);
+    m.set(key, moved);
+    return moved.findings;
   }
+
+  set(block: HclBlock, prefix: string, ruleId: string, findings: Finding[], deps: CachedResult['deps']): void {
+    // Findings that point outside their own resource cannot follow it when it moves.
+    if (findings.some((f) => !selfContained(f))) deps = 'all';
+    let m = this.results.get(block);
+    if (!m) this.results.set(block, (m = new Map()));
+    m.set(`${prefix}|${ruleId}`, { findings, deps });
+  }
+}
+
+/**
+ * Kubernetes rule results of the editor's previous run, per object: reused while the object's
+ * document did not change and the rule did not look at the other objects (ctx.objects).
+ */
+export class KubernetesResultCache {
+  private results = new WeakMap<YNode, Map<string, Finding[]>>();
+  stats = { ran: 0, reused: 0 };
+
+  get(root: YNode, ruleId: string): Finding[] | undefined {
+    const direct = this.results.get(root)?.get(ruleId);
+    if (direct) return direct;
+    const origin = documentOrigin.get(root);
+    const old = origin && this.results.get(origin.from)?.get(ruleId);
+    if (!old || !origin) return undefined;
+    const moved = old.map((f) => moveFinding(f, origin.dOff, origin.dLine));
+    this.set(root, ruleId, moved);
+    return moved;
+  }
+
+  set(root: YNode, ruleId: string, findings: Finding[]): void {
+    if (findings.some((f) => !selfContained(f))) return;
+    let m = this.results.get(root);
+    if (!m) this.results.set(root, (m = new Map()));
+    m.set(ruleId, findings);
+  }
+}
+
+interface CachedResult {
+  findings: Finding[];
+  /** What else the rule read: nothing, resources of these types, or anything at all. */
+  deps: 'none' | 'all' | Set<string>;
+}
+
+function selfContained(f: Finding): boolean {
+  const r = f.resourceSpan;
+  const inside = (start: number, end: number) => start >= r.start && end <= r.end + 1;
+  return !f.related?.length && inside(f.span.start, f.span.end) && (f.fix?.edits ?? []).every((e) => e.file === f.file && inside(e.start, e.end));
+}
+
+/**
+ * The module as a rule sees it, recording what the rule looks up: resources by type (and by
+ * reference or address), or "all" for anything broader.
+ */
+function recordingModule(m: TfModule, deps: { types: Set<string>; all: boolean }): TfModule {
+  const typeOf = (address: string) => (address.startsWith('data.') ? address.split('.').slice(0, 2).join('.') : address.split('.')[0]!);
+  return new Proxy(m, {
+    get(target, prop) {
+      switch (prop) {
+        case 'resourcesOfType': return (t: string) => { deps.types.add(t); return target.resourcesOfType(t); };
+        case 'referencing': return (res: TfResource, t: string, a: string, names?: string[]) => { deps.types.add(t); return target.referencing(res, t, a, names); };
+        case 'resource': return (address: string) => { deps.types.add(typeOf(address)); return target.resource(address); };
+        case 'resolve': return (v: Parameters<TfModule['resolve']>[0]) => {
+          const r = target.resolve(v);
+          if (r) deps.types.add(r.kind === 'data' ? `data.${r.resourceType}` : r.resourceType);
+          else if (v instanceof Ref) deps.types.add(v.parts[0] === 'data' ? `data.${v.parts[1]}` : v.parts[0]!); // not declared (yet)
+          return r;
+        };
+        case 'prefix': case 'dir': case 'variables': case 'locals': case 'outputs': case 'moduleCalls': case 'providers': case 'scope':
+          return Reflect.get(target, prop, target); // context: any change to it drops every result
+        default: {
+          deps.all = true;
+          const v = Reflect.get(target, prop, target);
+          return typeof v === 'function' ? v.bind(target) : v;
+        }
+      }
+    },
+  });
 }
 
 function moveSpan(s: Span, d: number, l: number): Span {
@@ -157,8 +257,10 @@ export class RuleSet {
           else {
             const found: Finding[] = [];
             let usedModule = false;
+            const deps = { types: new Set<string>(), all: false };
+            let view: TfModule | undefined;
             const ctx = {
-              get module() { usedModule = true; return m; },
+              get module() { usedModule = true; return (view ??= cache ? recordingModule(m, deps) : m); },
               report: (r: { at: TfAttribute | TfBlock | Span; message: string; fix?: Finding['fix']; related?: Finding['related'] }) => {
                 found.push(this.terraformFinding(rule, resource, r));
               },
@@ -172,8 +274,7 @@ export class RuleSet {
             local = found;
             if (cache) {
               cache.stats.ran++;
-              // A rule that looked at other resources must run again next time.
-              if (!usedModule) cache.set(resource.hcl, m.prefix, rule.id, found);
+              cache.set(resource.hcl, m.prefix, rule.id, found, !usedModule ? 'none' : deps.all ? 'all' : deps.types);
             }
           }
           for (const f of local) {
@@ -253,7 +354,8 @@ export class RuleSet {
   }
 
   /** Runs the Kubernetes rules on the objects of one file; `all` is every object of the scan. */
-  runKubernetes(objects: readonly K8sObject[], all: readonly K8sObject[], comments: readonly CommentLine[], notes: Note[]): { findings: Finding[]; suppressed: number } {
+  runKubernetes(objects: readonly K8sObject[], all: readonly K8sObject[], comments: readonly CommentLine[], notes: Note[], cache?: KubernetesResultCache): { findings: Finding[]; suppressed: number } {
+    if (cache) cache.stats = { ran: 0, reused: 0 };
     const findings: Finding[] = [];
     let suppressed = 0;
     const directives = parseDirectives(comments);
@@ -264,15 +366,26 @@ export class RuleSet {
       for (const rule of this.kubernetes) {
         if (this.failures.has(rule.id)) continue;
         if (rule.kinds && !rule.kinds.includes(obj.kind)) continue;
-        const local: Finding[] = [];
-        try {
-          rule.check(obj, {
-            objects: all,
-            report: (r) => local.push(this.kubernetesFinding(rule, obj, r)),
-          });
-        } catch (e) {
-          this.fail(rule, e, notes, obj.file.path);
-          continue;
+        let local = cache?.get(obj.root, rule.id);
+        if (local) cache!.stats.reused++;
+        else {
+          const found: Finding[] = [];
+          let usedObjects = false;
+          try {
+            rule.check(obj, {
+              get objects() { usedObjects = true; return all; },
+              report: (r) => found.push(this.kubernetesFinding(rule, obj, r)),
+            });
+          } catch (e) {
+            this.fail(rule, e, notes, obj.file.path);
+            continue;
+          }
+          local = found;
+          if (cache) {
+            cache.stats.ran++;
+            // Rules that read other objects (NetworkPolicy, LimitRange) run again every time.
+            if (!usedObjects) cache.set(obj.root, rule.id, found);
+          }
         }
         for (const f of local) {
           const skipped = (rule.equivalents.checkov ?? []).some((id) => skips.has(id)) || skips.has(rule.id);

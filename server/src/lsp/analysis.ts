@@ -3,7 +3,7 @@ import type { HclFile } from '../parse/hcl';
 import { isHelmTemplate, kubernetesFromYaml, mayHoldKubernetes, type K8sObject } from '../parse/kubernetes';
 import { loadRootModule, type ModuleLoadContext, type SourceProvider, type TfModule } from '../parse/terraform';
 import { DiskProvider } from '../engine/scan';
-import { TerraformResultCache, type RuleSet } from '../engine/run';
+import { KubernetesResultCache, TerraformResultCache, type RuleSet } from '../engine/run';
 import type { Finding, Note } from '../engine/types';
 import type { SourceDocument } from './documents';
 
@@ -37,6 +37,7 @@ export class Analyzer {
   private readonly parsed = new Map<string, HclFile | null>();
   /** Rule results per root module, reused for resources a keystroke did not touch. */
   private readonly results = new Map<string, TerraformResultCache>();
+  private readonly k8sResults = new Map<string, KubernetesResultCache>();
 
   constructor(public ruleSet: RuleSet, public maxFileBytes: number, private readonly open: ReadonlyMap<string, SourceDocument>) {}
 
@@ -45,11 +46,13 @@ export class Analyzer {
     this.parsed.delete(filePath);
     // A changed file on disk may be read by file() from any module: start the results afresh.
     this.results.clear();
+    this.k8sResults.clear();
   }
 
   invalidateAll(): void {
     this.parsed.clear();
     this.results.clear();
+    this.k8sResults.clear();
   }
 
   /** How many rule runs the last Terraform analysis made and reused (for tests and tracing). */
@@ -131,7 +134,10 @@ export class Analyzer {
       const y = d.yaml();
       if (y) siblings.push(...kubernetesFromYaml(y).objects);
     }
-    const r = this.ruleSet.runKubernetes(k.objects, siblings, file.comments, notes);
+    let cache = this.k8sResults.get(doc.path);
+    if (!cache) this.k8sResults.set(doc.path, (cache = new KubernetesResultCache()));
+    const r = this.ruleSet.runKubernetes(k.objects, siblings, file.comments, notes, cache);
+    this.lastStats = cache.stats;
     if (r.findings.length) byFile.set(doc.path, r.findings);
     return { byFile, notes, files: [doc.path] };
   }

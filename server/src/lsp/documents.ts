@@ -95,7 +95,7 @@ export class SourceDocument {
     if (this.grammar !== 'terraform') return undefined;
     const previous = this.lastHcl;
     const tree = this.reparse()!;
-    const hcl = buildFile(this.path, this.text, tree.rootNode, previous);
+    const hcl = buildFile(this.path, this.text, tree.rootNode, previous, this.lines);
     this.lastHcl = hcl;
     this.model = { version: this.version, hcl };
     return hcl;
@@ -117,7 +117,7 @@ export class SourceDocument {
       this.lastYaml = undefined;
       return skipped;
     }
-    const yaml = buildYaml(this.path, this.text, tree.rootNode, previous);
+    const yaml = buildYaml(this.path, this.text, tree.rootNode, previous, this.lines);
     this.lastYaml = yaml;
     this.model = { version: this.version, yaml };
     return yaml;

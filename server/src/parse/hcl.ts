@@ -50,7 +50,7 @@ export class HclAttribute {
   /** The same attribute at another place of a new text of the file. */
   moved(text: string, dOff: number, dLine: number): HclAttribute {
     return new HclAttribute(this.name, shiftSpan(this.span, dOff, dLine), shiftSpan(this.nameSpan, dOff, dLine), shiftSpan(this.exprSpan, dOff, dLine),
-      text, this.broken, this.built ? shiftExpr(this.built, dOff, dLine) : undefined);
+      text, this.broken, this.built && (dOff !== 0 || dLine !== 0) ? shiftExpr(this.built, dOff, dLine) : this.built);
   }
 }
 
@@ -123,7 +123,7 @@ export function parseHcl(filePath: string, text: string, keepTree?: (tree: Tree)
  * blocks whose text did not change are reused (shifted to their new position) instead of being
  * rebuilt from the tree: a keystroke then costs the one block it touched.
  */
-export function buildFile(filePath: string, text: string, root: Node, previous?: HclFile): HclFile {
+export function buildFile(filePath: string, text: string, root: Node, previous?: HclFile, lines?: LineIndex): HclFile {
   const comments: HclFile['comments'] = [];
   const blocks: HclBlock[] = [];
   const attributes = new Map<string, HclAttribute>();
@@ -144,6 +144,8 @@ export function buildFile(filePath: string, text: string, root: Node, previous?:
           const dOff = item.startIndex - old.block.span.start;
           const dLine = item.startPosition.row - old.block.span.startLine;
           const moved = shiftBlock(old.block, dOff, dLine, text);
+          // One step of history is enough; keeping the older link would chain every version.
+          blockOrigin.delete(old.block);
           blockOrigin.set(moved, { from: old.block, dOff, dLine });
           blocks.push(moved);
           for (const c of old.comments) comments.push({ line: c.line + dLine, text: c.text, span: shiftSpan(c.span, dOff, dLine) });
@@ -159,7 +161,7 @@ export function buildFile(filePath: string, text: string, root: Node, previous?:
     }
   }
   comments.sort((a, b) => a.span.start - b.span.start);
-  return { path: filePath, text, lines: new LineIndex(text), blocks, attributes, comments, hasErrors: root.hasError };
+  return { path: filePath, text, lines: lines?.text === text ? lines : new LineIndex(text), blocks, attributes, comments, hasErrors: root.hasError };
 }
 
 /**

@@ -92,7 +92,7 @@ export function parseYaml(filePath: string, text: string): YamlFile {
  * With the previous model of the same document, documents whose text did not change are reused,
  * shifted to their new position, so that a keystroke costs the one document it touched.
  */
-export function buildYaml(filePath: string, text: string, root: Node, previous?: YamlFile): YamlFile {
+export function buildYaml(filePath: string, text: string, root: Node, previous?: YamlFile, lines?: LineIndex): YamlFile {
   const comments: YamlFile['comments'] = [];
   const documents: YDocument[] = [];
   const reusable = new Map<string, { doc: YDocument; comments: YamlFile['comments'] }[]>();
@@ -117,7 +117,15 @@ export function buildYaml(filePath: string, text: string, root: Node, previous?:
       const { doc, comments: own } = list.splice(old, 1)[0]!;
       const dOff = child.startIndex - doc.span.start;
       const dLine = child.startPosition.row - doc.span.startLine;
-      documents.push(dOff === 0 && dLine === 0 ? doc : { root: shiftNode(doc.root, dOff, dLine, new Map()), span: shift(doc.span, dOff, dLine), broken: doc.broken });
+      if (dOff === 0 && dLine === 0) documents.push(doc);
+      else {
+        const moved: YDocument = { root: shiftNode(doc.root, dOff, dLine, new Map()), span: shift(doc.span, dOff, dLine), broken: doc.broken };
+        if (moved.root && doc.root) {
+          documentOrigin.delete(doc.root); // one step of history is enough
+          documentOrigin.set(moved.root, { from: doc.root, dOff, dLine });
+        }
+        documents.push(moved);
+      }
       for (const c of own) comments.push({ line: c.line + dLine, text: c.text, span: shift(c.span, dOff, dLine) });
       continue;
     }
@@ -127,8 +135,14 @@ export function buildYaml(filePath: string, text: string, root: Node, previous?:
     documents.push({ root: body ? b.node(body, 0) : null, span: spanOf(child), broken: child.hasError });
   }
   comments.sort((a, b) => a.span.start - b.span.start);
-  return { path: filePath, text, lines: new LineIndex(text), documents, comments, hasErrors: root.hasError };
+  return { path: filePath, text, lines: lines?.text === text ? lines : new LineIndex(text), documents, comments, hasErrors: root.hasError };
 }
+
+/**
+ * For the root of a document reused from the previous version of a file: the root it was made
+ * from and how far it moved. The editor keeps rule results of unchanged objects with it.
+ */
+export const documentOrigin = new WeakMap<YNode, { from: YNode; dOff: number; dLine: number }>();
 
 function shift(s: Span, d: number, l: number): Span {
   return { start: s.start + d, end: s.end + d, startLine: s.startLine + l, startCol: s.startCol, endLine: s.endLine + l, endCol: s.endCol };
