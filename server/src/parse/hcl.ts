@@ -29,6 +29,13 @@ export interface ObjectEntry { key: Expr; keyName: string | undefined; value: Ex
  * most attributes of a file are never evaluated by any rule, and walking their nodes from
  * JavaScript is most of the cost of reading a file.
  */
+/**
+ * The current text of a document. Every attribute of the current model reads its expression
+ * through it; unchanged blocks are carried to the next version as they are, and the holder is
+ * given the new text (their spans are the same in it), so no old text stays reachable.
+ */
+export interface TextHolder { text: string }
+
 export class HclAttribute {
   private built: Expr | undefined;
   constructor(
@@ -37,20 +44,20 @@ export class HclAttribute {
     readonly nameSpan: Span,
     readonly exprSpan: Span,
     /** The text of the file the spans refer to. */
-    private readonly text: string,
+    private readonly source: TextHolder,
     private readonly broken: boolean,
     built?: Expr,
   ) {
     this.built = built;
   }
   get expr(): Expr {
-    if (!this.built) this.built = this.broken ? { t: 'unsupported', span: this.exprSpan } : parseExpressionAt(this.text, this.exprSpan);
+    if (!this.built) this.built = this.broken ? { t: 'unsupported', span: this.exprSpan } : parseExpressionAt(this.source.text, this.exprSpan);
     return this.built;
   }
   /** The same attribute at another place of a new text of the file. */
-  moved(text: string, dOff: number, dLine: number): HclAttribute {
+  moved(source: TextHolder, dOff: number, dLine: number): HclAttribute {
     return new HclAttribute(this.name, shiftSpan(this.span, dOff, dLine), shiftSpan(this.nameSpan, dOff, dLine), shiftSpan(this.exprSpan, dOff, dLine),
-      text, this.broken, this.built && (dOff !== 0 || dLine !== 0) ? shiftExpr(this.built, dOff, dLine) : this.built);
+      source, this.broken, this.built && (dOff !== 0 || dLine !== 0) ? shiftExpr(this.built, dOff, dLine) : this.built);
   }
 }
 
@@ -105,6 +112,8 @@ export interface HclFile {
   readonly attributes: Map<string, HclAttribute>;
   readonly comments: { line: number; text: string; span: Span }[];
   readonly hasErrors: boolean;
+  /** Shared with the next version of the same document (see TextHolder). */
+  readonly source?: TextHolder;
 }
 
 const MAX_DEPTH = 400;
@@ -128,6 +137,8 @@ export function buildFile(filePath: string, text: string, root: Node, previous?:
   const blocks: HclBlock[] = [];
   const attributes = new Map<string, HclAttribute>();
   const reusable = previous ? indexPrevious(previous) : undefined;
+  const source: TextHolder = previous?.source ?? { text };
+  source.text = text;
   for (const child of root.children) {
     if (!child) continue;
     if (child.type === 'comment') { comments.push({ line: child.startPosition.row, text: child.text, span: spanOf(child) }); continue; }
@@ -143,25 +154,25 @@ export function buildFile(filePath: string, text: string, root: Node, previous?:
         if (old && !item.hasError) {
           const dOff = item.startIndex - old.block.span.start;
           const dLine = item.startPosition.row - old.block.span.startLine;
-          const moved = shiftBlock(old.block, dOff, dLine, text);
+          const moved = shiftBlock(old.block, dOff, dLine, source);
           // One step of history is enough; keeping the older link would chain every version.
           blockOrigin.delete(old.block);
           blockOrigin.set(moved, { from: old.block, dOff, dLine });
           blocks.push(moved);
           for (const c of old.comments) comments.push({ line: c.line + dLine, text: c.text, span: shiftSpan(c.span, dOff, dLine) });
         } else {
-          blocks.push(buildBlock(item, 0, text));
+          blocks.push(buildBlock(item, 0, source));
           collectComments(item, comments);
         }
       } else if (item.type === 'attribute') {
-        const a = buildAttribute(item, text);
+        const a = buildAttribute(item, source);
         if (a) attributes.set(a.name, a);
         collectComments(item, comments);
       } else collectComments(item, comments);
     }
   }
   comments.sort((a, b) => a.span.start - b.span.start);
-  return { path: filePath, text, lines: lines?.text === text ? lines : new LineIndex(text), blocks, attributes, comments, hasErrors: root.hasError };
+  return { path: filePath, text, lines: lines?.text === text ? lines : new LineIndex(text), blocks, attributes, comments, hasErrors: root.hasError, source };
 }
 
 /**
@@ -199,15 +210,14 @@ export function shiftSpan(s: Span, dOff: number, dLine: number): Span {
   return { start: s.start + dOff, end: s.end + dOff, startLine: s.startLine + dLine, startCol: s.startCol, endLine: s.endLine + dLine, endCol: s.endCol };
 }
 
-function shiftBlock(b: HclBlock, dOff: number, dLine: number, text: string): HclBlock {
-  // Even an unmoved block gets new attribute objects: they must point at the new text, or every
-  // version of the document would stay in memory through the blocks that never moved.
+function shiftBlock(b: HclBlock, dOff: number, dLine: number, source: TextHolder): HclBlock {
+  if (dOff === 0 && dLine === 0) return b; // its attributes read the shared holder, which has the new text
   const attributes = new Map<string, HclAttribute>();
-  for (const [k, a] of b.attributes) attributes.set(k, a.moved(text, dOff, dLine));
+  for (const [k, a] of b.attributes) attributes.set(k, a.moved(source, dOff, dLine));
   return {
     type: b.type, labels: b.labels, span: shiftSpan(b.span, dOff, dLine), headerSpan: shiftSpan(b.headerSpan, dOff, dLine),
     openBrace: b.openBrace < 0 ? -1 : b.openBrace + dOff, closeBrace: b.closeBrace < 0 ? -1 : b.closeBrace + dOff,
-    attributes, blocks: b.blocks.map((x) => shiftBlock(x, dOff, dLine, text)), broken: b.broken,
+    attributes, blocks: b.blocks.map((x) => shiftBlock(x, dOff, dLine, source)), broken: b.broken,
   };
 }
 
@@ -237,7 +247,7 @@ function collectComments(root: Node, out: HclFile['comments']): void {
 }
 
 
-function buildBlock(node: Node, depth: number, text: string): HclBlock {
+function buildBlock(node: Node, depth: number, source: TextHolder): HclBlock {
   const labels: string[] = [];
   let type = '';
   let openBrace = -1, closeBrace = -1;
@@ -268,9 +278,9 @@ function buildBlock(node: Node, depth: number, text: string): HclBlock {
         for (const item of child.namedChildren) {
           if (!item) continue;
           if (item.type === 'attribute') {
-            const a = buildAttribute(item, text);
+            const a = buildAttribute(item, source);
             if (a) attributes.set(a.name, a);
-          } else if (item.type === 'block') blocks.push(buildBlock(item, depth + 1, text));
+          } else if (item.type === 'block') blocks.push(buildBlock(item, depth + 1, source));
           else if (item.type === 'ERROR') broken = true;
         }
         break;
@@ -289,12 +299,12 @@ function buildBlock(node: Node, depth: number, text: string): HclBlock {
   return { type, labels, span, headerSpan, openBrace, closeBrace, attributes, blocks, broken };
 }
 
-function buildAttribute(node: Node, text: string): HclAttribute | undefined {
+function buildAttribute(node: Node, source: TextHolder): HclAttribute | undefined {
   const nameNode = node.firstNamedChild;
   if (!nameNode || nameNode.type !== 'identifier') return undefined;
   const exprNode = nameNode.nextNamedSibling;
   const span = spanOf(node);
-  return new HclAttribute(nameNode.text, span, spanOf(nameNode), exprNode ? spanOf(exprNode) : span, text, !exprNode || node.hasError);
+  return new HclAttribute(nameNode.text, span, spanOf(nameNode), exprNode ? spanOf(exprNode) : span, source, !exprNode || node.hasError);
 }
 
 export function stringLitText(node: Node): string {
