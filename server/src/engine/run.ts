@@ -212,7 +212,8 @@ export class RuleSet {
   rule(id: string): Rule | undefined { return this.byId.get(id); }
   severityOf(rule: Rule): Severity { return this.config.severityOverrides[rule.id] ?? rule.severity; }
   terraformRulesFor(resource: TfResource): TerraformRule[] {
-    return this.byResource.get(resource.kind === 'data' ? `data.${resource.resourceType}` : resource.resourceType) ?? [];
+    const key = resource.kind === 'data' ? `data.${resource.resourceType}` : resource.kind === 'provider' ? `provider.${resource.resourceType}` : resource.resourceType;
+    return this.byResource.get(key) ?? [];
   }
   get kubernetesRules(): readonly KubernetesRule[] { return this.kubernetes; }
 
@@ -231,7 +232,7 @@ export class RuleSet {
     const directiveCache = new Map<string, { d: ReturnType<typeof parseDirectives>; lines: Set<number> }>();
     let bridge: TerraformKubernetesBridge | undefined;
     for (const m of root.allModules()) {
-      for (const resource of [...m.resources, ...m.dataSources]) {
+      for (const resource of [...m.resources, ...m.dataSources, ...m.providerBlocks]) {
         if (resource.broken || (filter && !filter(resource))) continue;
         if (resource.kind === 'resource' && isKubernetesWorkloadType(resource.resourceType) && this.kubernetes.length) {
           // kubernetes_deployment & co: the Kubernetes rules judge the object the resource declares.

@@ -117,11 +117,15 @@ export class TfResource extends TfBlock {
   constructor(hcl: HclBlock, file: HclFile, scope: Scope, readonly module: TfModule) {
     super(hcl, file, scope);
   }
-  get kind(): 'resource' | 'data' { return this.hcl.type === 'data' ? 'data' : 'resource'; }
+  get kind(): 'resource' | 'data' | 'provider' { return this.hcl.type === 'data' ? 'data' : this.hcl.type === 'provider' ? 'provider' : 'resource'; }
   get resourceType(): string { return this.labels[0] ?? ''; }
-  get name(): string { return this.labels[1] ?? ''; }
+  /** For a provider block: its alias, or "default". */
+  get name(): string { return this.kind === 'provider' ? (toStr(this.get('alias')) ?? 'default') : this.labels[1] ?? ''; }
   /** Address inside its module, e.g. aws_s3_bucket.logs or data.aws_iam_policy_document.x */
-  get localAddress(): string { return `${this.kind === 'data' ? 'data.' : ''}${this.resourceType}.${this.name}`; }
+  get localAddress(): string {
+    if (this.kind === 'provider') return `provider.${this.resourceType}${this.name === 'default' ? '' : `.${this.name}`}`;
+    return `${this.kind === 'data' ? 'data.' : ''}${this.resourceType}.${this.name}`;
+  }
   /** Full address, e.g. module.storage.aws_s3_bucket.logs */
   get address(): string { return this.module.prefix + this.localAddress; }
   get counted(): boolean { return this.has('count') || this.has('for_each'); }
@@ -144,6 +148,8 @@ export class TfModule {
   readonly locals = new Map<string, TfAttribute>();
   readonly outputs = new Map<string, TfAttribute>();
   readonly providers: TfBlock[] = [];
+  /** Provider blocks, for rules that judge them (written `provider.aws` in a rule's resources). */
+  readonly providerBlocks: TfResource[] = [];
   readonly moduleCalls: TfBlock[] = [];
   readonly children = new Map<string, TfModule>();
   private readonly byType = new Map<string, TfResource[]>();
@@ -209,6 +215,7 @@ export class TfModule {
           break;
         case 'provider':
           this.providers.push(new TfBlock(b, f, this.scope));
+          if (b.labels[0]) this.providerBlocks.push(new TfResource(b, f, this.scope, this));
           break;
         case 'module':
           if (b.labels[0]) this.moduleCalls.push(new TfBlock(b, f, this.scope));

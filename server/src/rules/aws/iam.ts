@@ -952,7 +952,46 @@ resource "aws_iam_policy_attachment" "ro" {
   },
 });
 
+const PROVIDER_KEY_ATTRIBUTES = ['access_key', 'secret_key', 'token'];
+
+/** At most the first four characters of a credential, never the whole of it. */
+const maskKey = (s: string) => `${s.slice(0, Math.min(4, Math.floor(s.length / 4)))}…`;
+
+const providerHardcodedKeys = terraformRule({
+  id: 'aws-provider-no-hardcoded-keys',
+  title: 'AWS provider block holds hardcoded credentials',
+  severity: 'critical',
+  impact: 'Anyone who can read the repository, a fork, a CI log or the state backend gets the key and acts as that IAM principal in the account until the key is rotated.',
+  remediation: 'Remove access_key, secret_key and token from the provider block; use the standard credential chain (environment variables, a shared profile, SSO or an assumed role) instead, and rotate the exposed key.',
+  references: ['https://registry.terraform.io/providers/hashicorp/aws/latest/docs#authentication-and-configuration'],
+  compliance: ['NIST 800-53 IA-5', 'PCI DSS 8.3.1'],
+  equivalents: { checkov: ['CKV_AWS_41'] },
+  fixable: true,
+  resources: ['provider.aws'],
+  check(provider, ctx) {
+    for (const name of PROVIDER_KEY_ATTRIBUTES) {
+      const attr = provider.attr(name);
+      const value = toStr(attr?.value);
+      // Only a literal written here is a leak; var.* and references come from elsewhere.
+      if (!attr || !value || attr.hcl.expr.t !== 'lit') continue;
+      ctx.report({
+        at: attr,
+        message: `${provider.address} sets ${name} to a hardcoded credential "${maskKey(value)}".`,
+        fix: tfFix(`Remove ${name} from the provider block`, { file: attr.file.path, start: attr.file.lines.lineStart(attr.span.startLine), end: attr.file.lines.lineStart(attr.span.endLine + 1), newText: '' }),
+      });
+    }
+  },
+  examples: {
+    bad: ['provider "aws" {\n  region     = "eu-west-1"\n  access_key = "AKIAIOSFODNN7EXAMPLE"\n  secret_key = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"\n}\n'],
+    good: [
+      'provider "aws" {\n  region  = "eu-west-1"\n  profile = "deploy"\n}\n',
+      'variable "access_key" {\n  sensitive = true\n}\nprovider "aws" {\n  region     = "eu-west-1"\n  access_key = var.access_key\n}\n',
+    ],
+  },
+});
+
 export const rules: Rule[] = [
+  providerHardcodedKeys,
   adminPolicy, wildcardActions, s3FullAccess,
   passwordReuse, requireLowercase, requireNumbers, requireSymbols, requireUppercase, maxPasswordAge, minPasswordLength,
   groupMfa, rootAccessKey, userAttachedPolicies,
