@@ -275,3 +275,23 @@ describe('a keystroke re-runs rules only where it can matter', () => {
     }
   });
 });
+
+describe('related information', () => {
+  it('points a finding on a separate rule resource at the security group it opens', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rampart-related-'));
+    const client = new LspClient();
+    try {
+      await client.initialize(dir);
+      const file = path.join(dir, 'main.tf');
+      client.open(file, 'resource "aws_security_group" "api" {\n  name = "api"\n}\n\nresource "aws_security_group_rule" "ssh" {\n  type              = "ingress"\n  security_group_id = aws_security_group.api.id\n  from_port         = 22\n  to_port           = 22\n  protocol          = "tcp"\n  cidr_blocks       = ["0.0.0.0/0"]\n}\n');
+      const d = await client.waitDiagnostics(file, (x) => x.some((y) => y.code === 'aws-ec2-no-public-ssh-rdp'));
+      const ssh = d.find((y) => y.code === 'aws-ec2-no-public-ssh-rdp')!;
+      assert.equal(ssh.relatedInformation?.length, 1);
+      assert.equal(ssh.relatedInformation![0]!.location.uri, fileUri(file));
+      assert.equal(ssh.relatedInformation![0]!.location.range.start.line, 0);
+      assert.match(ssh.relatedInformation![0]!.message, /aws_security_group\.api/);
+    } finally {
+      await client.stop();
+    }
+  });
+});

@@ -1,5 +1,6 @@
 import { setAttribute, tfFix } from '../../engine/fix';
 import { terraformRule, type Rule } from '../../engine/rule';
+import type { Related } from '../../engine/types';
 import type { TfAttribute, TfBlock, TfModule, TfResource } from '../../parse/terraform';
 import { Ref, isObject, isRef, isUnknown, toBool, toList, toNum, toStr, type Value } from '../../parse/values';
 
@@ -157,6 +158,13 @@ function openAdminPorts(e: { protocol: Value | undefined; from: Value | undefine
 
 // ---------------------------------------------------------------- security groups
 
+/** A separate rule resource opens its security group: the group is shown as related information. */
+function relatedGroup(r: TfResource, module: TfModule): { related?: Related[] } {
+  if (r.resourceType === 'aws_security_group' || r.resourceType === 'aws_default_security_group') return {};
+  const group = module.resolve(r.get('security_group_id'));
+  return group ? { related: [{ file: group.file.path, span: group.headerSpan, message: `the security group this rule opens: ${group.address}` }] } : {};
+}
+
 const sgNoPublicSshRdp = terraformRule({
   id: 'aws-ec2-no-public-ssh-rdp',
   title: 'Security group allows SSH or RDP from the whole internet',
@@ -184,6 +192,7 @@ const sgNoPublicSshRdp = terraformRule({
       ctx.report({
         at: w.at,
         message: `${e.label} allows ingress from ${w.value} to ${portText(e.from, e.to, e.protocol)}, which exposes ${ports.map((p) => (p === 22 ? 'SSH (22)' : 'RDP (3389)')).join(' and ')} to the internet.`,
+        ...relatedGroup(r, ctx.module),
       });
     }
   },

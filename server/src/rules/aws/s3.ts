@@ -279,12 +279,14 @@ const pabRules = PAB_SETTINGS.map((s) => terraformRule({
     const attr = pab.attr(s.attr);
     const v = attr?.value;
     if (v !== undefined && toBool(v) !== false) return; // true, or unknown
+    const bucket = pab.resourceType === 'aws_s3_bucket_public_access_block' ? ctx.module.resolve(pab.get('bucket')) : undefined;
     ctx.report({
       at: attr ?? pab,
       message: attr
         ? `${pab.address} sets ${s.attr} = ${toStr(v) ?? 'false'}.`
         : `${pab.address} does not set ${s.attr}, which defaults to false.`,
       fix: tfFix(`Set ${s.attr} = true`, setAttribute(pab, s.attr, 'true')),
+      ...(bucket ? { related: [{ file: bucket.file.path, span: bucket.headerSpan, message: `the bucket this block leaves exposed: ${bucket.address}` }] } : {}),
     });
   },
   examples: {
