@@ -70,6 +70,8 @@ async function main() {
     builds.push({ ...common, sourcemap: true, entryPoints: { run: 'bench/run.ts' }, outdir: outRoot ? path.join(outRoot, 'bench') : 'out/bench' });
   }
   copyWasm(distDir);
+  // Hovers and diagnostics link to the rule catalogue shipped next to the server.
+  fs.copyFileSync(path.join(__dirname, 'docs', 'rules.md'), path.join(distDir, 'rules.md'));
   if (withBench) copyWasm(outRoot ? path.join(outRoot, 'bench') : 'out/bench');
   if (withTests) copyWasm(testDir);
   if (watch) {

@@ -12,7 +12,7 @@ import { formatText } from './output/text';
 import { toSarif } from './output/sarif';
 import { renderCatalogue } from './output/catalogue';
 import { initParsers, isWasmFault } from './parse/treesitter';
-import { ALL_RULES, ruleDocUrl } from './rules';
+import { ALL_RULES, publicDocUrl } from './rules';
 import { DEFAULT_LLM_SETTINGS, type LlmSettings } from './protocol';
 import type { Finding } from './engine/types';
 import { llmScan } from './llm/scan';
@@ -306,7 +306,7 @@ async function scanCommand(o: CliOptions): Promise<number> {
   const baseDir = process.cwd();
   let report: string;
   if (o.format === 'sarif') {
-    report = JSON.stringify(toSarif(ruleSet.rules, findings, result.notes, { version: VERSION, baseDir, docUrl: ruleDocUrl, severityOf: (r) => ruleSet.severityOf(r) }), null, 2) + '\n';
+    report = JSON.stringify(toSarif(ruleSet.rules, findings, result.notes, { version: VERSION, baseDir, docUrl: publicDocUrl, severityOf: (r) => ruleSet.severityOf(r) }), null, 2) + '\n';
   } else if (o.format === 'json') {
     report = JSON.stringify({
       version: VERSION,

@@ -10,7 +10,8 @@ export interface SarifOptions {
   version: string;
   /** Base directory that result URIs are relative to (the working directory). */
   baseDir: string;
-  docUrl: (id: string) => string;
+  /** A public URL of a rule's documentation, when there is one. */
+  docUrl: (id: string) => string | undefined;
   severityOf: (rule: Rule) => Severity;
 }
 
@@ -43,14 +44,14 @@ export function toSarif(rules: readonly Rule[], findings: readonly Finding[], no
         driver: {
           name: 'Rampart',
           version: o.version,
-          informationUri: o.docUrl(''),
+          ...(o.docUrl('') ? { informationUri: o.docUrl('')!.replace(/#$/, '') } : {}),
           rules: rules.map((r) => ({
             id: r.id,
             name: r.id,
             shortDescription: { text: r.title },
             fullDescription: { text: r.impact },
             help: { text: `${r.remediation}`, markdown: `**Impact.** ${r.impact}\n\n**Fix.** ${r.remediation}` },
-            helpUri: o.docUrl(r.id),
+            ...(o.docUrl(r.id) ? { helpUri: o.docUrl(r.id) } : {}),
             defaultConfiguration: { level: LEVEL[o.severityOf(r)] },
             properties: {
               'security-severity': SCORE[o.severityOf(r)],

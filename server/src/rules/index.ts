@@ -1,3 +1,6 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Rule } from '../engine/rule';
 import { rules as aws } from './aws';
 import { rules as azure } from './azure';
@@ -8,5 +11,25 @@ import { rules as secrets } from './common/secrets';
 /** Every built-in rule, in catalogue order. */
 export const ALL_RULES: readonly Rule[] = [...aws, ...azure, ...google, ...kubernetes, ...secrets];
 
-export const DOCS_BASE = 'https://github.com/rampart-iac/rampart/blob/main/docs/rules.md';
-export const ruleDocUrl = (id: string) => `${DOCS_BASE}#${id}`;
+/** A published copy of docs/rules.md, when the environment names one (RAMPART_DOCS_URL). */
+export function publicDocUrl(id: string): string | undefined {
+  const base = process.env['RAMPART_DOCS_URL'];
+  return base ? `${base.replace(/#.*$/, '')}#${id}` : undefined;
+}
+
+let localCatalogue: string | null | undefined;
+
+/**
+ * The rule's entry in the catalogue: the published copy when configured, else the copy that the
+ * build puts next to the bundles (dist/rules.md), else the repository's docs/rules.md.
+ */
+export function ruleDocUrl(id: string): string {
+  const published = publicDocUrl(id);
+  if (published) return published;
+  if (localCatalogue === undefined) {
+    const here = typeof __dirname === 'string' ? __dirname : process.cwd();
+    const candidates = [path.join(here, 'rules.md'), path.join(here, '..', 'docs', 'rules.md'), path.join(here, '..', '..', 'docs', 'rules.md')];
+    localCatalogue = candidates.find((c) => fs.existsSync(c)) ?? null;
+  }
+  return `${pathToFileURL(localCatalogue ?? path.resolve('docs', 'rules.md')).href}#${id}`;
+}
