@@ -2,7 +2,7 @@ import { blockOrigin, type HclBlock } from '../parse/hcl';
 import { Ref } from '../parse/values';
 import type { K8sObject } from '../parse/kubernetes';
 import { BRIDGE_EXCLUDED_RULES, TerraformKubernetesBridge, isKubernetesWorkloadType, type BridgedObject } from '../parse/kubernetes-terraform';
-import type { Span } from '../parse/source';
+import { shiftSpan, type Span } from '../parse/source';
 import { TfAttribute, TfBlock, type TfModule, type TfResource } from '../parse/terraform';
 import { documentOrigin, type YNode, type YPair } from '../parse/yaml';
 import type { KubernetesRule, Rule, TerraformRule } from './rule';
@@ -173,14 +173,10 @@ function recordingModule(m: TfModule, deps: { types: Set<string>; all: boolean }
   });
 }
 
-function moveSpan(s: Span, d: number, l: number): Span {
-  return { start: s.start + d, end: s.end + d, startLine: s.startLine + l, startCol: s.startCol, endLine: s.endLine + l, endCol: s.endCol };
-}
-
 function moveFinding(f: Finding, d: number, l: number): Finding {
-  const out: Finding = { ...f, span: moveSpan(f.span, d, l), resourceSpan: moveSpan(f.resourceSpan, d, l) };
+  const out: Finding = { ...f, span: shiftSpan(f.span, d, l), resourceSpan: shiftSpan(f.resourceSpan, d, l) };
   if (f.fix) out.fix = { title: f.fix.title, edits: f.fix.edits.map((e) => (e.file === f.file ? { ...e, start: e.start + d, end: e.end + d } : e)) };
-  if (f.related) out.related = f.related.map((r) => (r.file === f.file ? { ...r, span: moveSpan(r.span, d, l) } : r));
+  if (f.related) out.related = f.related.map((r) => (r.file === f.file ? { ...r, span: shiftSpan(r.span, d, l) } : r));
   return out;
 }
 

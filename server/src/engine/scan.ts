@@ -8,7 +8,7 @@ import type { RampartConfig } from './config';
 import type { Rule } from './rule';
 import { RuleSet } from './run';
 import type { Finding, Note } from './types';
-import { walk } from './walk';
+import { realpathOr, walk } from './walk';
 
 /** One piece of scan work: a Terraform root module, or the YAML files of one directory. */
 export type ScanUnit =
@@ -86,9 +86,6 @@ export class DiskProvider implements SourceProvider {
   }
 }
 
-function realpathOr(p: string): string {
-  try { return fs.realpathSync(p); } catch { return p; }
-}
 
 /** Text of a source file, or undefined (with a note) for binary content. */
 export function decodeSource(buf: Buffer, file: string, notes: Note[], onRead?: () => void): string | undefined {
@@ -104,6 +101,20 @@ export function decodeSource(buf: Buffer, file: string, notes: Note[], onRead?: 
 }
 
 const LOCAL_SOURCE = /\bsource\s*=\s*"(\.\.?\/[^"]*)"/g;
+
+/**
+ * Directories a Terraform file calls as local modules, read from its text without parsing it:
+ * called directories are judged through their callers, with their inputs.
+ */
+function localCalls(dir: string, text: string): string[] {
+  if (!text.includes('source')) return [];
+  const out: string[] = [];
+  for (const m of text.matchAll(LOCAL_SOURCE)) {
+    const child = localModuleDir(dir, m[1]!);
+    if (child && child !== dir) out.push(child);
+  }
+  return out;
+}
 
 /** Plans the units of a scan: every Terraform directory not called as a local module by another. */
 export function planUnits(paths: string[], config: RampartConfig, notes: Note[], respectGitignore: boolean, isCancelled?: () => boolean): { units: ScanUnit[]; files: number } {
@@ -124,11 +135,7 @@ export function planUnits(paths: string[], config: RampartConfig, notes: Note[],
         text = fs.readFileSync(path.join(dir, n), 'utf8');
       } catch { continue; }
       bytes += text.length;
-      if (!text.includes('source')) continue;
-      for (const m of text.matchAll(LOCAL_SOURCE)) {
-        const child = localModuleDir(dir, m[1]!);
-        if (child && child !== dir) { called.add(child); children.push(child); }
-      }
+      for (const child of localCalls(dir, text)) { called.add(child); children.push(child); }
     }
     ownBytes.set(dir, bytes);
     calls.set(dir, children);
@@ -311,11 +318,7 @@ export async function scanSources(files: ReadonlyMap<string, string>, ruleSet: R
   }
   const called = new Set<string>();
   for (const [f, text] of files) {
-    if (!f.endsWith('.tf')) continue;
-    for (const m of text.matchAll(LOCAL_SOURCE)) {
-      const c = localModuleDir(path.dirname(f), m[1]!);
-      if (c) called.add(c);
-    }
+    if (f.endsWith('.tf')) for (const c of localCalls(path.dirname(f), text)) called.add(c);
   }
   for (const dir of tfDirs) if (!called.has(dir)) mergeUnitResult(total, runner.run({ kind: 'terraform', dir }));
   for (const [dir, list] of yamlByDir) mergeUnitResult(total, runner.run({ kind: 'yaml', dir, files: list }));

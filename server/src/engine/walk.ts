@@ -107,6 +107,6 @@ function addFile(abs: string, result: WalkResult, named: boolean): void {
   }
 }
 
-function realpathOr(p: string): string {
+export function realpathOr(p: string): string {
   try { return fs.realpathSync(p); } catch { return p; }
 }

@@ -1,6 +1,6 @@
 import type { Node, Tree } from 'web-tree-sitter';
 import { commentNodes, parse } from './treesitter';
-import { LineIndex, spanOf, type Span } from './source';
+import { LineIndex, shiftSpan, spanOf, type Span } from './source';
 
 /**
  * A plain-JavaScript syntax tree of HCL expressions. Converting once from tree-sitter lets the
@@ -203,11 +203,6 @@ function indexPrevious(prev: HclFile) {
       return i >= 0 ? list.splice(i, 1)[0] : undefined;
     },
   };
-}
-
-export function shiftSpan(s: Span, dOff: number, dLine: number): Span {
-  if (dOff === 0 && dLine === 0) return s;
-  return { start: s.start + dOff, end: s.end + dOff, startLine: s.startLine + dLine, startCol: s.startCol, endLine: s.endLine + dLine, endCol: s.endCol };
 }
 
 function shiftBlock(b: HclBlock, dOff: number, dLine: number, source: TextHolder): HclBlock {

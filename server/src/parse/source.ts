@@ -21,6 +21,12 @@ export function spanOf(node: Node): Span {
   };
 }
 
+/** The same span moved by `dOff` characters and `dLine` lines (columns stay: whole lines moved). */
+export function shiftSpan(s: Span, dOff: number, dLine: number): Span {
+  if (dOff === 0 && dLine === 0) return s;
+  return { start: s.start + dOff, end: s.end + dOff, startLine: s.startLine + dLine, startCol: s.startCol, endLine: s.endLine + dLine, endCol: s.endCol };
+}
+
 export function joinSpans(a: Span, b: Span): Span {
   const first = a.start <= b.start ? a : b;
   const last = a.end >= b.end ? a : b;

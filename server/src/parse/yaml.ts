@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import { commentNodes, parse, parseGuards } from './treesitter';
-import { LineIndex, spanOf, type Span } from './source';
+import { LineIndex, shiftSpan, spanOf, type Span } from './source';
 
 export type YScalarValue = string | number | boolean | null;
 
@@ -119,14 +119,14 @@ export function buildYaml(filePath: string, text: string, root: Node, previous?:
       const dLine = child.startPosition.row - doc.span.startLine;
       if (dOff === 0 && dLine === 0) documents.push(doc);
       else {
-        const moved: YDocument = { root: shiftNode(doc.root, dOff, dLine, new Map()), span: shift(doc.span, dOff, dLine), broken: doc.broken };
+        const moved: YDocument = { root: shiftNode(doc.root, dOff, dLine, new Map()), span: shiftSpan(doc.span, dOff, dLine), broken: doc.broken };
         if (moved.root && doc.root) {
           documentOrigin.delete(doc.root); // one step of history is enough
           documentOrigin.set(moved.root, { from: doc.root, dOff, dLine });
         }
         documents.push(moved);
       }
-      for (const c of own) comments.push({ line: c.line + dLine, text: c.text, span: shift(c.span, dOff, dLine) });
+      for (const c of own) comments.push({ line: c.line + dLine, text: c.text, span: shiftSpan(c.span, dOff, dLine) });
       continue;
     }
     collectComments(child, comments);
@@ -144,26 +144,22 @@ export function buildYaml(filePath: string, text: string, root: Node, previous?:
  */
 export const documentOrigin = new WeakMap<YNode, { from: YNode; dOff: number; dLine: number }>();
 
-function shift(s: Span, d: number, l: number): Span {
-  return { start: s.start + d, end: s.end + d, startLine: s.startLine + l, startCol: s.startCol, endLine: s.endLine + l, endCol: s.endCol };
-}
-
 /** Shifts a node graph; the memo keeps nodes shared by aliases shared. */
 function shiftNode<T extends YNode | null>(n: T, d: number, l: number, memo: Map<YNode, YNode>): T {
   if (!n) return n;
   const done = memo.get(n);
   if (done) return done as T;
   let out: YNode;
-  if (n.t === 'scalar') out = { ...n, span: shift(n.span, d, l) };
+  if (n.t === 'scalar') out = { ...n, span: shiftSpan(n.span, d, l) };
   else if (n.t === 'seq') {
-    const seq: YSeq = { t: 'seq', span: shift(n.span, d, l), items: [], flow: n.flow };
+    const seq: YSeq = { t: 'seq', span: shiftSpan(n.span, d, l), items: [], flow: n.flow };
     memo.set(n, seq);
     seq.items = n.items.map((i) => shiftNode(i, d, l, memo));
     return seq as T;
   } else {
-    const map: YMap = { t: 'map', span: shift(n.span, d, l), pairs: [], flow: n.flow };
+    const map: YMap = { t: 'map', span: shiftSpan(n.span, d, l), pairs: [], flow: n.flow };
     memo.set(n, map);
-    map.pairs = n.pairs.map((p) => ({ key: p.key, keySpan: shift(p.keySpan, d, l), value: shiftNode(p.value, d, l, memo), span: shift(p.span, d, l) }));
+    map.pairs = n.pairs.map((p) => ({ key: p.key, keySpan: shiftSpan(p.keySpan, d, l), value: shiftNode(p.value, d, l, memo), span: shiftSpan(p.span, d, l) }));
     return map as T;
   }
   memo.set(n, out);

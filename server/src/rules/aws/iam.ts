@@ -1,4 +1,5 @@
 import { setAttribute, tfFix } from '../../engine/fix';
+import { mask } from '../common/secrets';
 import { terraformRule, type Rule } from '../../engine/rule';
 import { parsePolicy, policyFromDocumentBlock, type PolicyStatement } from '../../parse/iam';
 import type { TfAttribute, TfBlock, TfModule, TfResource } from '../../parse/terraform';
@@ -954,8 +955,6 @@ resource "aws_iam_policy_attachment" "ro" {
 
 const PROVIDER_KEY_ATTRIBUTES = ['access_key', 'secret_key', 'token'];
 
-/** At most the first four characters of a credential, never the whole of it. */
-const maskKey = (s: string) => `${s.slice(0, Math.min(4, Math.floor(s.length / 4)))}…`;
 
 const providerHardcodedKeys = terraformRule({
   id: 'aws-provider-no-hardcoded-keys',
@@ -976,7 +975,7 @@ const providerHardcodedKeys = terraformRule({
       if (!attr || !value || attr.hcl.expr.t !== 'lit') continue;
       ctx.report({
         at: attr,
-        message: `${provider.address} sets ${name} to a hardcoded credential "${maskKey(value)}".`,
+        message: `${provider.address} sets ${name} to a hardcoded credential "${mask(value)}".`,
         fix: tfFix(`Remove ${name} from the provider block`, { file: attr.file.path, start: attr.file.lines.lineStart(attr.span.startLine), end: attr.file.lines.lineStart(attr.span.endLine + 1), newText: '' }),
       });
     }
