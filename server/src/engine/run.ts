@@ -226,6 +226,11 @@ export class RuleSet {
     const findings: Finding[] = [];
     let suppressed = 0;
     const directiveCache = new Map<string, { d: ReturnType<typeof parseDirectives>; lines: Set<number> }>();
+    const directivesOf = (file: TfResource['file']) => {
+      let cached = directiveCache.get(file.path);
+      if (!cached) directiveCache.set(file.path, (cached = { d: parseDirectives(file.comments), lines: new Set(file.comments.map((c) => c.line)) }));
+      return cached;
+    };
     let bridge: TerraformKubernetesBridge | undefined;
     for (const m of root.allModules()) {
       for (const resource of [...m.resources, ...m.dataSources, ...m.providerBlocks]) {
@@ -235,12 +240,8 @@ export class RuleSet {
           bridge ??= new TerraformKubernetesBridge(root);
           const obj = bridge.objectFor(resource);
           if (obj?.checked) {
-            let cached = directiveCache.get(resource.file.path);
-            if (!cached) {
-              cached = { d: parseDirectives(resource.file.comments), lines: new Set(resource.file.comments.map((c) => c.line)) };
-              directiveCache.set(resource.file.path, cached);
-            }
-            const r = this.runBridged(obj, bridge, cached.d, cached.lines, notes);
+            const { d, lines } = directivesOf(resource.file);
+            const r = this.runBridged(obj, bridge, d, lines, notes);
             findings.push(...r.findings);
             suppressed += r.suppressed;
           }
@@ -274,13 +275,9 @@ export class RuleSet {
               cache.set(resource.hcl, m.prefix, rule.id, found, !usedModule ? 'none' : deps.all ? 'all' : deps.types);
             }
           }
+          const { d, lines } = directivesOf(resource.file);
           for (const f of local) {
-            let cached = directiveCache.get(resource.file.path);
-            if (!cached) {
-              cached = { d: parseDirectives(resource.file.comments), lines: new Set(resource.file.comments.map((c) => c.line)) };
-              directiveCache.set(resource.file.path, cached);
-            }
-            if (isSuppressed(f, rule, cached.d, cached.lines)) suppressed++;
+            if (isSuppressed(f, rule, d, lines)) suppressed++;
             else findings.push(f);
           }
         }
