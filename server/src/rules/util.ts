@@ -1,4 +1,6 @@
-import type { TfBlock } from '../parse/terraform';
+import { setAttribute, tfFix } from '../engine/fix';
+import type { TerraformContext } from '../engine/rule';
+import type { TfBlock, TfResource } from '../parse/terraform';
 import { Ref, isUnknown, toBool, toList, toNum, toStr, type Value } from '../parse/values';
 
 /*
@@ -43,4 +45,19 @@ export function portInRange(from: Value | undefined, to: Value | undefined, port
 /** The attribute (for pointing at) or else the block header. */
 export function pointAt(block: TfBlock, name: string) {
   return block.attr(name) ?? block;
+}
+
+/**
+ * Reports a boolean attribute whose provider default is false when it is false or absent, with a
+ * fix that sets it to true. `whenMissing` ends the message for the absent case.
+ */
+export function reportUnlessTrue(res: TfResource, ctx: TerraformContext, attr: string, whenMissing: string): void {
+  const a = res.attr(attr);
+  const v = a ? (a.value === null ? false : toBool(a.value)) : false;
+  if (v !== false) return;
+  ctx.report({
+    at: a ?? res,
+    message: a ? `${res.address} has ${attr} = false.` : `${res.address} ${whenMissing}`,
+    fix: tfFix(`Set ${attr} = true`, setAttribute(res, attr, 'true')),
+  });
 }

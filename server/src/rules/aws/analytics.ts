@@ -1,5 +1,6 @@
 import { insertIntoBlock, replaceAttributeValue, setAttribute, setNestedAttribute, tfFix } from '../../engine/fix';
 import { terraformRule, type Rule } from '../../engine/rule';
+import { reportUnlessTrue } from '../util';
 import type { TfAttribute, TfBlock } from '../../parse/terraform';
 import { Encoded, isObject, toBool, toList, toStr, type Value } from '../../parse/values';
 
@@ -450,14 +451,7 @@ const docdbEncryption = terraformRule({
   fixable: true,
   resources: ['aws_docdb_cluster'],
   check(cluster, ctx) {
-    const a = cluster.attr('storage_encrypted');
-    const v = a ? (a.value === null ? false : toBool(a.value)) : false;
-    if (v !== false) return;
-    ctx.report({
-      at: a ?? cluster,
-      message: a ? `${cluster.address} has storage_encrypted = false.` : `${cluster.address} does not set storage_encrypted (defaults to false).`,
-      fix: tfFix('Set storage_encrypted = true', setAttribute(cluster, 'storage_encrypted', 'true')),
-    });
+    reportUnlessTrue(cluster, ctx, 'storage_encrypted', 'does not set storage_encrypted (defaults to false).');
   },
   examples: {
     bad: [
@@ -556,14 +550,7 @@ const neptuneEncryption = terraformRule({
   fixable: true,
   resources: ['aws_neptune_cluster'],
   check(cluster, ctx) {
-    const a = cluster.attr('storage_encrypted');
-    const v = a ? (a.value === null ? false : toBool(a.value)) : false;
-    if (v !== false) return;
-    ctx.report({
-      at: a ?? cluster,
-      message: a ? `${cluster.address} has storage_encrypted = false.` : `${cluster.address} does not set storage_encrypted (defaults to false).`,
-      fix: tfFix('Set storage_encrypted = true', setAttribute(cluster, 'storage_encrypted', 'true')),
-    });
+    reportUnlessTrue(cluster, ctx, 'storage_encrypted', 'does not set storage_encrypted (defaults to false).');
   },
   examples: {
     bad: [
@@ -624,14 +611,7 @@ const redshiftEncryption = terraformRule({
   fixable: true,
   resources: ['aws_redshift_cluster'],
   check(cluster, ctx) {
-    const a = cluster.attr('encrypted');
-    const v = a ? (a.value === null ? false : toBool(a.value)) : false;
-    if (v !== false) return;
-    ctx.report({
-      at: a ?? cluster,
-      message: a ? `${cluster.address} has encrypted = false.` : `${cluster.address} does not set encrypted, so the cluster is not encrypted at rest.`,
-      fix: tfFix('Set encrypted = true', setAttribute(cluster, 'encrypted', 'true')),
-    });
+    reportUnlessTrue(cluster, ctx, 'encrypted', 'does not set encrypted, so the cluster is not encrypted at rest.');
   },
   examples: {
     bad: [
