@@ -9,12 +9,18 @@ import type { SourceDocument } from './documents';
 
 /** Open documents' unsaved text over the disk. */
 class OverlayProvider implements SourceProvider {
-  constructor(private readonly open: ReadonlyMap<string, SourceDocument>, private readonly disk: DiskProvider) {}
+  constructor(
+    private readonly open: ReadonlyMap<string, SourceDocument>,
+    private readonly disk: DiskProvider,
+    /** Directory listings kept between keystrokes; file events drop them (Analyzer.invalidate). */
+    private readonly listings: Map<string, string[] | undefined>,
+  ) {}
   readFile(abs: string): string | undefined {
     return this.open.get(abs)?.text ?? this.disk.readFile(abs);
   }
   listDir(abs: string): string[] | undefined {
-    const names = new Set(this.disk.listDir(abs) ?? []);
+    if (!this.listings.has(abs)) this.listings.set(abs, this.disk.listDir(abs));
+    const names = new Set(this.listings.get(abs) ?? []);
     for (const p of this.open.keys()) if (path.dirname(p) === abs) names.add(path.basename(p));
     return names.size ? [...names] : undefined;
   }
@@ -38,12 +44,14 @@ export class Analyzer {
   /** Rule results per root module, reused for resources a keystroke did not touch. */
   private readonly results = new Map<string, TerraformResultCache>();
   private readonly k8sResults = new Map<string, KubernetesResultCache>();
+  private readonly listings = new Map<string, string[] | undefined>();
 
   constructor(public ruleSet: RuleSet, public maxFileBytes: number, private readonly open: ReadonlyMap<string, SourceDocument>) {}
 
   /** A file on disk changed, appeared or went away. */
   invalidate(filePath: string): void {
     this.parsed.delete(filePath);
+    this.listings.delete(path.dirname(filePath)); // it may have appeared or gone away
     // A changed file on disk may be read by file() from any module: start the results afresh.
     this.results.clear();
     this.k8sResults.clear();
@@ -51,6 +59,7 @@ export class Analyzer {
 
   invalidateAll(): void {
     this.parsed.clear();
+    this.listings.clear();
     this.results.clear();
     this.k8sResults.clear();
   }
@@ -60,7 +69,7 @@ export class Analyzer {
 
   /** The open documents over the disk, as the rules see them. */
   provider(notes: Note[] = []): SourceProvider {
-    return new OverlayProvider(this.open, new DiskProvider(this.maxFileBytes, notes));
+    return new OverlayProvider(this.open, new DiskProvider(this.maxFileBytes, notes), this.listings);
   }
 
   /** Parsed files of the modules seen so far (shared with checks of patched text). */
@@ -91,7 +100,7 @@ export class Analyzer {
       const f = d.hcl();
       if (f) this.parsed.set(d.path, f);
     }
-    const provider = new OverlayProvider(this.open, new DiskProvider(this.maxFileBytes, notes));
+    const provider = this.provider(notes);
     const ctx: ModuleLoadContext = { provider, parsed: this.parsed, notes, maxDepth: 8 };
     const dir = path.dirname(doc.path);
     const mod = loadRootModule(dir, ctx);
