@@ -154,7 +154,7 @@ async function fetchSettings(): Promise<void> {
   }
 }
 
-export function normalizeSettings(s: Partial<RampartSettings>): RampartSettings {
+function normalizeSettings(s: Partial<RampartSettings>): RampartSettings {
   const sev = (v: unknown, d: Severity): Severity => (typeof v === 'string' && (SEVERITY_ORDER as readonly string[]).includes(v) ? v as Severity : d);
   const mapping = { ...DEFAULT_SETTINGS.severityMapping, ...(s.severityMapping ?? {}) };
   for (const k of Object.keys(mapping) as Severity[]) if (!(mapping[k] in LSP_SEVERITY)) mapping[k] = DEFAULT_SETTINGS.severityMapping[k];
@@ -170,7 +170,7 @@ export function normalizeSettings(s: Partial<RampartSettings>): RampartSettings 
   };
 }
 
-export function normalizeLlmSettings(v: Partial<LlmSettings> | undefined): LlmSettings {
+function normalizeLlmSettings(v: Partial<LlmSettings> | undefined): LlmSettings {
   const d = DEFAULT_LLM_SETTINGS;
   const o = (v && typeof v === 'object' ? v : {}) as Partial<LlmSettings>;
   const str = (x: unknown, def: string) => (typeof x === 'string' ? x.trim() : def);
@@ -324,7 +324,6 @@ function headerAt(filePath: string, line: number): Finding[] {
 
 const SEVERITY_LABEL: Record<Severity, string> = { critical: 'Critical', high: 'High', medium: 'Medium', low: 'Low' };
 
-export { escapeMarkdown };
 
 function aiHoverFor(f: LlmFinding): string {
   const parts = [
