@@ -12,24 +12,28 @@ import { rules as secrets } from './common/secrets';
 export const ALL_RULES: readonly Rule[] = [...aws, ...azure, ...google, ...kubernetes, ...secrets];
 
 /** A published copy of docs/rules.md, when the environment names one (RAMPART_DOCS_URL). */
+let publishedBase: string | null | undefined;
+
 export function publicDocUrl(id: string): string | undefined {
-  const base = process.env['RAMPART_DOCS_URL'];
-  return base ? `${base.replace(/#.*$/, '')}#${id}` : undefined;
+  // Read once: the environment of a running scanner or server does not change.
+  publishedBase ??= process.env['RAMPART_DOCS_URL']?.replace(/#.*$/, '') || null;
+  return publishedBase ? `${publishedBase}#${id}` : undefined;
 }
 
-let localCatalogue: string | null | undefined;
+let catalogueHref: string | undefined;
 
 /**
  * The rule's entry in the catalogue: the published copy when configured, else the copy that the
- * build puts next to the bundles (dist/rules.md), else the repository's docs/rules.md.
+ * build puts next to the bundles (dist/rules.md), else the repository's docs/rules.md. The base is
+ * worked out once: every diagnostic of every keystroke carries this link.
  */
 export function ruleDocUrl(id: string): string {
   const published = publicDocUrl(id);
   if (published) return published;
-  if (localCatalogue === undefined) {
+  if (catalogueHref === undefined) {
     const here = typeof __dirname === 'string' ? __dirname : process.cwd();
     const candidates = [path.join(here, 'rules.md'), path.join(here, '..', 'docs', 'rules.md'), path.join(here, '..', '..', 'docs', 'rules.md')];
-    localCatalogue = candidates.find((c) => fs.existsSync(c)) ?? null;
+    catalogueHref = pathToFileURL(candidates.find((c) => fs.existsSync(c)) ?? path.resolve('docs', 'rules.md')).href;
   }
-  return `${pathToFileURL(localCatalogue ?? path.resolve('docs', 'rules.md')).href}#${id}`;
+  return `${catalogueHref}#${id}`;
 }
