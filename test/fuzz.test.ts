@@ -28,7 +28,7 @@ import { RuleSet } from '../server/src/engine/run';
 import { MemoryProvider, scanSources } from '../server/src/engine/scan';
 import type { Finding, Note } from '../server/src/engine/types';
 import { SourceDocument, pathToUri } from '../server/src/lsp/documents';
-import { HclAttribute, parseHcl, type HclFile } from '../server/src/parse/hcl';
+import { HclAttribute, builderSwitch, parseHcl, type HclFile } from '../server/src/parse/hcl';
 import { LineIndex, type Span } from '../server/src/parse/source';
 import { parsePolicy } from '../server/src/parse/iam';
 import { kubernetesFromYaml } from '../server/src/parse/kubernetes';
@@ -190,7 +190,7 @@ async function checkEngine(files: Map<string, string>, name: string): Promise<vo
   let cancelled = 0;
   for (const [f, text] of files) {
     try {
-      if (f.endsWith('.tfvars')) parseHcl(f, text);
+      if (f.endsWith('.tf') || f.endsWith('.tfvars')) checkBuilders(f, text);
       else if (!f.endsWith('.tf')) {
         // scanSources parses YAML only when it may hold Kubernetes objects: parse every file here.
         const y = parseYaml(f, text);
@@ -225,6 +225,17 @@ async function checkEngine(files: Map<string, string>, name: string): Promise<vo
   // Up to three parses of each file (on its own, by the module loader, by the scan), each within
   // tree-sitter's parse budget.
   record(performance.now() - started, bytes, name, files, 3);
+}
+
+/** On a tree without errors, the builder that reads tokens from the text must match the node-API builder. */
+function checkBuilders(file: string, text: string): void {
+  const fromText = parseHcl(file, text);
+  if (fromText.hasErrors) return;
+  builderSwitch.readCleanTreesFromText = false;
+  let general: HclFile;
+  try { general = parseHcl(file, text); } finally { builderSwitch.readCleanTreesFromText = true; }
+  const a = normalize(fromText), b = normalize(general);
+  if (a !== b) assert.fail(`the two Terraform builders disagree ${firstDifference(a, b)}`);
 }
 
 // ---------------------------------------------------------------- the incremental oracle

@@ -68,4 +68,45 @@ describe('incremental analysis', () => {
     });
     assert.ok(reused > 0, 'the cache was never used');
   });
+
+  // Files without a directive keep no comments; blocks reused across the keystroke that adds the
+  // first directive must get theirs from the new tree.
+  const typeIn = (doc: SourceDocument, at: { line: number; character: number }, typed: string, check: (step: number) => void) => {
+    for (let i = 0; i < typed.length; i++) {
+      const p = { line: at.line, character: at.character + i };
+      doc.applyChanges([{ range: { start: p, end: p }, text: typed[i]! }], doc.version + 1);
+      check(i);
+    }
+  };
+
+  it('picks up a suppression directive typed into a Terraform file that had none', () => {
+    const bucket = (n: string) => `resource "aws_s3_bucket" "${n}" {\n  # kept for the website\n  acl = "public-read"\n}\n`;
+    const text = `${bucket('a')}\n${bucket('b')}\n\n${bucket('c')}`;
+    const doc = new SourceDocument('file:///virtual/incr/main.tf', text, 1);
+    const analyzer = new Analyzer(new RuleSet(ALL_RULES, defaultConfig()), 1e9, new Map([[doc.path, doc]]));
+    const publicAcl = () => [...analyzer.analyzeTerraform(doc).byFile.values()].flat().filter((f) => f.ruleId === 'aws-s3-no-public-acl').length;
+    assert.equal(publicAcl(), 3);
+    typeIn(doc, { line: 10, character: 0 }, '# rampart:ignore aws-s3-no-public-acl public site', (k) => {
+      assert.deepEqual(analyse(doc.text, doc.version, { doc, analyzer }), analyse(doc.text, doc.version), `keystroke ${k} diverged`);
+    });
+    assert.equal(publicAcl(), 2);
+  });
+
+  it('picks up a suppression directive typed into a manifest that had none', () => {
+    const pod = (n: string) => `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${n}\nspec:\n  containers:\n    - name: a\n      image: x:1\n      # runs the CNI\n      securityContext:\n        privileged: true\n`;
+    const text = `${pod('a')}---\n${pod('b')}---\n${pod('c')}`;
+    const doc = new SourceDocument('file:///virtual/incr/m.yaml', text, 1);
+    const analyzer = new Analyzer(new RuleSet(ALL_RULES, defaultConfig()), 1e9, new Map([[doc.path, doc]]));
+    const fresh = () => {
+      const d = new SourceDocument('file:///virtual/incr/m.yaml', doc.text, doc.version);
+      return [...new Analyzer(new RuleSet(ALL_RULES, defaultConfig()), 1e9, new Map([[d.path, d]])).analyzeYaml(d).byFile.values()].flat().map(key).sort();
+    };
+    const privileged = () => [...analyzer.analyzeYaml(doc).byFile.values()].flat().filter((f) => f.ruleId === 'k8s-no-privileged-containers').length;
+    assert.equal(privileged(), 3);
+    // On the line above `privileged: true` of the second pod, whose document is otherwise unchanged.
+    typeIn(doc, { line: 22, character: 0 }, '        # rampart:ignore k8s-no-privileged-containers CNI\n', (k) => {
+      assert.deepEqual([...analyzer.analyzeYaml(doc).byFile.values()].flat().map(key).sort(), fresh(), `keystroke ${k} diverged`);
+    });
+    assert.equal(privileged(), 2);
+  });
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { parseHcl } from '../server/src/parse/hcl';
+import { builderSwitch, parseHcl, type HclBlock, type HclFile } from '../server/src/parse/hcl';
 import { parsePolicy } from '../server/src/parse/iam';
 import { initParsers } from '../server/src/parse/treesitter';
 import { loadRootModule, type ModuleLoadContext } from '../server/src/parse/terraform';
@@ -81,6 +81,29 @@ resource "aws_s3_bucket" "b" {
     const v = b.block('versioning')!;
     assert.equal(v.headerSpan.startLine, 2);
     assert.equal(b.getPath('versioning', 'enabled'), false);
+  });
+
+  it('reads clean trees from the text exactly as the node-API builder reads them', () => {
+    const shapes = [
+      'resource "aws_s3_bucket" "b" {\n  acl = "public-read"\n  versioning {\n    enabled = false\n  }\n}\n',
+      'resource /* type */ "aws_s3_bucket" # name next\n "b" {\n  acl    = "private" # trailing\n  # leading\n  bucket = "x"\n}\n',
+      'resource "aws_s3_bucket" "b" { acl = "private" }\nlocals { a = 1 }\nterraform {}\n',
+      'resource "aws_s3_bucket" "b" {\r\n  acl = "private"\r\n  tags = {\r\n    Name = "ünïcødé ✓ 𝄞"\r\n  }\r\n}\r\n',
+      'resource "x_y" "esc\\"aped\\\\label" {\n  a = <<-EOT\n    heredoc ${var.v}\n  EOT\n  b = [for s in var.l : upper(s)]\n}\n',
+      'locals {\n  a\n  =\n  1\n  b = { for k, v in var.m : k => v }\n}\nblock_only_comment {\n  # nothing here\n}\nlabel_ident a b {\n}\n',
+      'db_instance"s_resource "aw " main" "" {\n  engine = "x"\n}\n',
+      'top = 1\n# between\nx "y" "z" {\n  nested "n" {\n    deeper {\n      v = var.x[0].y\n    }\n  }\n}\n',
+    ];
+    const plain = (f: HclFile) => {
+      const blk = (b: HclBlock): unknown => ({ ...b, attributes: [...b.attributes].map(([k, a]) => [k, a.span, a.nameSpan, a.exprSpan, a.expr]), blocks: b.blocks.map(blk) });
+      return { blocks: f.blocks.map(blk), attributes: [...f.attributes].map(([k, a]) => [k, a.span, a.nameSpan, a.exprSpan, a.expr]) };
+    };
+    for (const text of shapes) {
+      const fromText = parseHcl('/m/main.tf', text);
+      assert.equal(fromText.hasErrors, false, text);
+      builderSwitch.readCleanTreesFromText = false;
+      try { assert.deepEqual(plain(fromText), plain(parseHcl('/m/main.tf', text)), text); } finally { builderSwitch.readCleanTreesFromText = true; }
+    }
   });
 
   it('judges a module as a whole across files', () => {

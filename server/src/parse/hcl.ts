@@ -1,6 +1,6 @@
 import type { Node, Tree } from 'web-tree-sitter';
 import { commentNodes, parse } from './treesitter';
-import { LineIndex, shiftSpan, spanOf, type Span } from './source';
+import { DIRECTIVE_MARKER, LineIndex, shiftSpan, spanOf, type Span } from './source';
 
 /**
  * A plain-JavaScript syntax tree of HCL expressions. Converting once from tree-sitter lets the
@@ -110,6 +110,7 @@ export interface HclFile {
   readonly lines: LineIndex;
   readonly blocks: HclBlock[];
   readonly attributes: Map<string, HclAttribute>;
+  /** Empty when the text holds no suppression directive (see DIRECTIVE_MARKER). */
   readonly comments: { line: number; text: string; span: Span }[];
   readonly hasErrors: boolean;
   /** Shared with the next version of the same document (see TextHolder). */
@@ -139,16 +140,23 @@ export function buildFile(filePath: string, text: string, root: Node, previous?:
   const reusable = previous ? indexPrevious(previous) : undefined;
   const source: TextHolder = previous?.source ?? { text };
   source.text = text;
+  const lineIndex = lines?.text === text ? lines : new LineIndex(text);
+  const cx: BuildContext = { source, text, lines: lineIndex, clean: !root.hasError };
+  const withComments = DIRECTIVE_MARKER.test(text);
+  // Blocks reused from a version without directives carry no comments of their own.
+  const reuseComments = withComments && !!previous && DIRECTIVE_MARKER.test(previous.text);
+  const comment = (n: Node) => { if (withComments) comments.push({ line: n.startPosition.row, text: n.text, span: spanOf(n) }); };
+  const commentsBelow = (n: Node) => { if (withComments) collectComments(n, comments); };
   for (const child of root.children) {
     if (!child) continue;
-    if (child.type === 'comment') { comments.push({ line: child.startPosition.row, text: child.text, span: spanOf(child) }); continue; }
+    if (child.type === 'comment') { comment(child); continue; }
     if (child.type !== 'body') {
-      if (child.type === 'ERROR' || child.hasError) collectComments(child, comments);
+      if (child.type === 'ERROR' || child.hasError) commentsBelow(child);
       continue;
     }
     for (const item of child.children) {
       if (!item) continue;
-      if (item.type === 'comment') { comments.push({ line: item.startPosition.row, text: item.text, span: spanOf(item) }); continue; }
+      if (item.type === 'comment') { comment(item); continue; }
       if (item.type === 'block') {
         const old = reusable?.take(text.slice(item.startIndex, item.endIndex), item.startPosition.column);
         if (old && !item.hasError) {
@@ -159,20 +167,21 @@ export function buildFile(filePath: string, text: string, root: Node, previous?:
           blockOrigin.delete(old.block);
           blockOrigin.set(moved, { from: old.block, dOff, dLine });
           blocks.push(moved);
-          for (const c of old.comments) comments.push({ line: c.line + dLine, text: c.text, span: shiftSpan(c.span, dOff, dLine) });
+          if (reuseComments) for (const c of old.comments) comments.push({ line: c.line + dLine, text: c.text, span: shiftSpan(c.span, dOff, dLine) });
+          else commentsBelow(item);
         } else {
-          blocks.push(buildBlock(item, 0, source));
-          collectComments(item, comments);
+          blocks.push(buildBlock(item, 0, cx));
+          commentsBelow(item);
         }
       } else if (item.type === 'attribute') {
-        const a = buildAttribute(item, source);
+        const a = buildAttribute(item, cx);
         if (a) attributes.set(a.name, a);
-        collectComments(item, comments);
-      } else collectComments(item, comments);
+        commentsBelow(item);
+      } else commentsBelow(item);
     }
   }
   comments.sort((a, b) => a.span.start - b.span.start);
-  return { path: filePath, text, lines: lines?.text === text ? lines : new LineIndex(text), blocks, attributes, comments, hasErrors: root.hasError, source };
+  return { path: filePath, text, lines: lineIndex, blocks, attributes, comments, hasErrors: !cx.clean, source };
 }
 
 /**
@@ -242,7 +251,115 @@ function collectComments(root: Node, out: HclFile['comments']): void {
 }
 
 
-function buildBlock(node: Node, depth: number, source: TextHolder): HclBlock {
+/** What the builders of one file share. */
+interface BuildContext {
+  source: TextHolder;
+  text: string;
+  lines: LineIndex;
+  /** The tree has no error or missing node anywhere. */
+  clean: boolean;
+}
+
+const CH_QUOTE = 0x22, CH_HASH = 0x23, CH_SLASH = 0x2f, CH_EQUALS = 0x3d, CH_OPEN = 0x7b, CH_CLOSE = 0x7d;
+const startsComment = (text: string, at: number) => { const c = text.charCodeAt(at); return c === CH_HASH || c === CH_SLASH; };
+
+/** The end of the token before `next`: tokens are separated by whitespace only (comments are nodes of their own). */
+function tokenEnd(text: string, next: number, floor: number): number {
+  let e = next;
+  while (e > floor && /\s/.test(text[e - 1]!)) e--;
+  return e;
+}
+
+/** Tests turn the text-reading builders off to check that both give the same model. */
+export const builderSwitch = { readCleanTreesFromText: true };
+
+function buildBlock(node: Node, depth: number, cx: BuildContext): HclBlock {
+  return (cx.clean && builderSwitch.readCleanTreesFromText && buildCleanBlock(node, depth, cx)) || buildAnyBlock(node, depth, cx);
+}
+
+function buildAttribute(node: Node, cx: BuildContext): HclAttribute | undefined {
+  return (cx.clean && builderSwitch.readCleanTreesFromText && buildCleanAttribute(node, cx)) || buildAnyAttribute(node, cx.source);
+}
+
+/**
+ * A block of a tree without errors, read from the text where the grammar leaves one reading: every
+ * property of a tree-sitter node is a call into wasm, and a clean block is always
+ * `identifier (string_lit | identifier)* "{" body? "}"`. Shapes with a comment in the header are
+ * left to the general builder (undefined).
+ */
+function buildCleanBlock(node: Node, depth: number, cx: BuildContext): HclBlock | undefined {
+  const { text } = cx;
+  const kids = node.children as Node[];
+  const n = kids.length;
+  let open = 0;
+  while (open < n && text.charCodeAt(kids[open]!.startIndex) !== CH_OPEN) open++;
+  const close = kids[n - 1];
+  if (open === 0 || open >= n - 1 || !close || text.charCodeAt(close.startIndex) !== CH_CLOSE || n - open > 3) return undefined;
+  let type = '';
+  const labels: string[] = [];
+  for (let i = 0; i < open; i++) {
+    const s = kids[i]!.startIndex;
+    if (startsComment(text, s)) return undefined;
+    const e = tokenEnd(text, kids[i + 1]!.startIndex, s);
+    if (text.charCodeAt(s) === CH_QUOTE) {
+      if (i === 0) return undefined;
+      const raw = text.slice(s + 1, e - 1);
+      // tree-sitter leaves whitespace at either end of a quoted label out of its literal.
+      labels.push(/^\s|\s$/.test(raw) ? stringLitText(kids[i]!) : unescapeHcl(raw));
+    } else if (i === 0) type = text.slice(s, e);
+    else labels.push(text.slice(s, e));
+  }
+  const inner = n - open === 3 ? kids[open + 1]! : undefined;
+  if (inner && startsComment(text, inner.startIndex) && inner.type !== 'body') return undefined;
+  const attributes = new Map<string, HclAttribute>();
+  const blocks: HclBlock[] = [];
+  let broken = false;
+  if (inner) {
+    if (depth > MAX_DEPTH) broken = true;
+    else readBody(inner, depth, cx, attributes, blocks);
+  }
+  const o = kids[open]!, start = node.startPosition, closeAt = close.startPosition;
+  const span: Span = { start: node.startIndex, end: close.startIndex + 1, startLine: start.row, startCol: start.column, endLine: closeAt.row, endCol: closeAt.column + 1 };
+  const headerSpan: Span = { start: span.start, end: o.startIndex + 1, startLine: start.row, startCol: start.column, endLine: o.startPosition.row, endCol: o.startPosition.column + 1 };
+  return { type, labels, span, headerSpan, openBrace: o.startIndex + 1, closeBrace: close.startIndex, attributes, blocks, broken };
+}
+
+function readBody(body: Node, depth: number, cx: BuildContext, attributes: Map<string, HclAttribute>, blocks: HclBlock[]): boolean {
+  let broken = false;
+  for (const item of body.namedChildren) {
+    if (!item) continue;
+    const t = item.type;
+    if (t === 'attribute') {
+      const a = buildAttribute(item, cx);
+      if (a) attributes.set(a.name, a);
+    } else if (t === 'block') blocks.push(buildBlock(item, depth + 1, cx));
+    else if (t === 'ERROR') broken = true;
+  }
+  return broken;
+}
+
+/** `identifier = expression` of a clean tree; undefined when a comment sits inside it. */
+function buildCleanAttribute(node: Node, cx: BuildContext): HclAttribute | undefined {
+  const kids = node.children;
+  if (kids.length !== 3) return undefined;
+  const [name, eq, expr] = kids as [Node, Node, Node];
+  const { text } = cx;
+  if (text.charCodeAt(eq.startIndex) !== CH_EQUALS || startsComment(text, name.startIndex)) return undefined;
+  const nameEnd = tokenEnd(text, eq.startIndex, name.startIndex);
+  const end = node.endIndex;
+  const endAt = cx.lines.positionAt(end);
+  const at = node.startPosition, nameAt = name.startPosition, exprAt = expr.startPosition;
+  return new HclAttribute(
+    text.slice(name.startIndex, nameEnd),
+    { start: node.startIndex, end, startLine: at.row, startCol: at.column, endLine: endAt.line, endCol: endAt.character },
+    { start: name.startIndex, end: nameEnd, startLine: nameAt.row, startCol: nameAt.column, endLine: nameAt.row, endCol: nameAt.column + nameEnd - name.startIndex },
+    { start: expr.startIndex, end, startLine: exprAt.row, startCol: exprAt.column, endLine: endAt.line, endCol: endAt.character },
+    cx.source, false,
+  );
+}
+
+/** Any block, broken ones included, through tree-sitter's node API. */
+function buildAnyBlock(node: Node, depth: number, cx: BuildContext): HclBlock {
   const labels: string[] = [];
   let type = '';
   let openBrace = -1, closeBrace = -1;
@@ -270,14 +387,7 @@ function buildBlock(node: Node, depth: number, source: TextHolder): HclBlock {
         break;
       case 'body':
         if (depth > MAX_DEPTH) { broken = true; break; }
-        for (const item of child.namedChildren) {
-          if (!item) continue;
-          if (item.type === 'attribute') {
-            const a = buildAttribute(item, source);
-            if (a) attributes.set(a.name, a);
-          } else if (item.type === 'block') blocks.push(buildBlock(item, depth + 1, source));
-          else if (item.type === 'ERROR') broken = true;
-        }
+        if (readBody(child, depth, cx, attributes, blocks)) broken = true;
         break;
       case 'ERROR':
         broken = true;
@@ -294,7 +404,7 @@ function buildBlock(node: Node, depth: number, source: TextHolder): HclBlock {
   return { type, labels, span, headerSpan, openBrace, closeBrace, attributes, blocks, broken };
 }
 
-function buildAttribute(node: Node, source: TextHolder): HclAttribute | undefined {
+function buildAnyAttribute(node: Node, source: TextHolder): HclAttribute | undefined {
   const nameNode = node.firstNamedChild;
   if (!nameNode || nameNode.type !== 'identifier') return undefined;
   const exprNode = nameNode.nextNamedSibling;

@@ -21,6 +21,13 @@ export function spanOf(node: Node): Span {
   };
 }
 
+/**
+ * Comments matter to Rampart only when they hold a suppression directive (engine/suppress.ts reads
+ * them). Collecting them visits every node of a tree, so a text that holds none of the directive
+ * markers keeps no comments at all.
+ */
+export const DIRECTIVE_MARKER = /rampart:ignore|checkov:skip|tfsec:ignore|trivy:ignore|kics-scan/i;
+
 /** The same span moved by `dOff` characters and `dLine` lines (columns stay: whole lines moved). */
 export function shiftSpan(s: Span, dOff: number, dLine: number): Span {
   if (dOff === 0 && dLine === 0) return s;

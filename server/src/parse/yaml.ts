@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import { commentNodes, parse, parseGuards } from './treesitter';
-import { LineIndex, shiftSpan, spanOf, type Span } from './source';
+import { DIRECTIVE_MARKER, LineIndex, shiftSpan, spanOf, type Span } from './source';
 
 export type YScalarValue = string | number | boolean | null;
 
@@ -104,11 +104,15 @@ export function buildYaml(filePath: string, text: string, root: Node, previous?:
       reusable.set(key, [...(reusable.get(key) ?? []), { doc: d, comments: inside }]);
     }
   }
+  const withComments = DIRECTIVE_MARKER.test(text);
+  // Documents reused from a version without directives carry no comments of their own.
+  const reuseComments = withComments && !!previous && DIRECTIVE_MARKER.test(previous.text);
+  const commentsBelow = (n: Node) => { if (withComments) collectComments(n, comments); };
   for (const child of root.children) {
     if (!child) continue;
     if (child.type !== 'document') {
-      if (child.type === 'comment') comments.push({ line: child.startPosition.row, text: child.text, span: spanOf(child) });
-      else collectComments(child, comments);
+      if (child.type === 'comment') { if (withComments) comments.push({ line: child.startPosition.row, text: child.text, span: spanOf(child) }); }
+      else commentsBelow(child);
       continue;
     }
     const list = reusable.get(text.slice(child.startIndex, child.endIndex));
@@ -126,10 +130,11 @@ export function buildYaml(filePath: string, text: string, root: Node, previous?:
         }
         documents.push(moved);
       }
-      for (const c of own) comments.push({ line: c.line + dLine, text: c.text, span: shiftSpan(c.span, dOff, dLine) });
+      if (reuseComments) for (const c of own) comments.push({ line: c.line + dLine, text: c.text, span: shiftSpan(c.span, dOff, dLine) });
+      else commentsBelow(child);
       continue;
     }
-    collectComments(child, comments);
+    commentsBelow(child);
     const b = new Builder();
     const body = child.namedChildren.find((c) => c && c.type !== 'comment' && c.type !== 'yaml_directive' && c.type !== 'tag_directive' && c.type !== 'reserved_directive');
     documents.push({ root: body ? b.node(body, 0) : null, span: spanOf(child), broken: child.hasError });
