@@ -131,11 +131,18 @@ describe('rampart CLI', () => {
 
   it('gives the same results with one worker and with several', () => {
     const files: Record<string, string> = {};
-    for (let i = 0; i < 40; i++) files[`m${i}/main.tf`] = PUBLIC_BUCKET;
+    for (let i = 0; i < 40; i++) files[`m${i}/main.tf`] = PUBLIC_BUCKET + (i % 2 ? `module "store" {\n  source = "../modules/${i % 4 === 1 ? 'a' : 'b'}"\n}\n` : '');
+    files['modules/a/main.tf'] = PUBLIC_BUCKET;
+    files['modules/b/main.tf'] = 'module "inner" {\n  source = "../a"\n}\n';
     const dir = tmpTree(files);
     const one = JSON.parse(run(['scan', '.', '--format', 'json', '-j', '1'], dir).stdout).findings;
     const two = JSON.parse(run(['scan', '.', '--format', 'json', '-j', '2'], dir).stdout).findings;
-    assert.ok(one.length >= 40);
+    type Row = { file: string; ruleId: string; address: string };
+    const acl = (one as Row[]).filter((f) => f.ruleId === 'aws-s3-no-public-acl');
+    assert.equal(acl.filter((f) => !f.file.startsWith('modules')).length, 40);
+    // Ten callers reach modules/a as module.store, ten as module.store.module.inner: one finding each.
+    assert.deepEqual(acl.filter((f) => f.file.startsWith('modules')).map((f) => f.address).sort(),
+      ['module.store.aws_s3_bucket.b', 'module.store.module.inner.aws_s3_bucket.b']);
     assert.deepEqual(two, one);
   });
 

@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { ConfigError, defaultConfig, findConfigFile, loadConfigFile, mergeConfig, parseSize, type RampartConfig } from './engine/config';
 import { RuleSet } from './engine/run';
-import { UnitRunner, mergeUnitResult, planUnits, sortFindings, type ScanUnit, type UnitResult } from './engine/scan';
+import { UnitQueue, UnitRunner, mergeUnitResult, planUnits, sortFindings, type ScanUnit, type UnitResult } from './engine/scan';
 import { SEVERITY_ORDER, isSeverity, severityRank, type Severity } from './engine/types';
 import { WalkError } from './engine/walk';
 import { formatText } from './output/text';
@@ -220,16 +220,16 @@ class WorkerPool {
   private readonly exited = new Set<Worker>();
 
   async run(units: ScanUnit[], total: UnitResult, progress: (done: number) => void): Promise<void> {
-    let next = 0;
+    const queue = new UnitQueue<Worker>(units);
     let done = 0;
     await Promise.all(this.workers.map(async ({ worker, ready }) => {
       await ready;
       await new Promise<void>((resolve, reject) => {
         let inFlight: ScanUnit | undefined;
         const feed = () => {
-          if (next >= units.length || this.exited.has(worker)) { inFlight = undefined; worker.off('message', onMessage); resolve(); return; }
-          // One unit per message: units come largest first, and a message costs far less than a unit.
-          inFlight = units[next++]!;
+          // One unit per message: a message costs far less than a unit, and units come largest first.
+          inFlight = this.exited.has(worker) ? undefined : queue.next(worker);
+          if (!inFlight) { worker.off('message', onMessage); resolve(); return; }
           worker.postMessage({ units: [inFlight] });
         };
         const onMessage = (m: UnitResult) => {
@@ -250,7 +250,7 @@ class WorkerPool {
         feed();
       });
     }));
-    if (this.exited.size === this.workers.length) this.unscanned.push(...units.slice(next));
+    if (this.exited.size === this.workers.length) this.unscanned.push(...queue.drain());
   }
 
   async close(): Promise<void> {

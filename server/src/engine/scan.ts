@@ -12,8 +12,8 @@ import { realpathOr, walk } from './walk';
 
 /** One piece of scan work: a Terraform root module, or the YAML files of one directory. */
 export type ScanUnit =
-  | { kind: 'terraform'; dir: string; onlyFiles?: string[]; cost?: number }
-  | { kind: 'yaml'; dir: string; files: string[]; cost?: number };
+  | { kind: 'terraform'; dir: string; onlyFiles?: string[]; cost?: number; group?: number }
+  | { kind: 'yaml'; dir: string; files: string[]; cost?: number; group?: number };
 
 export interface UnitResult {
   findings: Finding[];
@@ -141,25 +141,28 @@ export function planUnits(paths: string[], config: RampartConfig, notes: Note[],
     calls.set(dir, children);
   }
   // A unit's cost is the source it parses: its own files and the local modules it calls.
-  const costOf = (dir: string): number => {
+  const closureOf = (dir: string): Set<string> => {
     const seen = new Set<string>();
     const stack = [dir];
-    let total = 0;
     while (stack.length) {
       const d = stack.pop()!;
       if (seen.has(d) || seen.size > 200) continue;
       seen.add(d);
-      total += ownBytes.get(d) ?? dirBytes(d);
       stack.push(...(calls.get(d) ?? []));
     }
-    return total;
+    return seen;
   };
-  const units: ScanUnit[] = [];
+  const bytesOf = (d: string) => ownBytes.get(d) ?? dirBytes(d);
+  const terraform: { unit: ScanUnit; dirs: Set<string> }[] = [];
   for (const dir of w.terraformDirs) {
     const only = w.walkedDirs.has(dir) ? undefined : w.onlyFiles.get(dir);
     if (called.has(dir) && !only) continue; // judged as a module of its caller, with its inputs
-    units.push(only ? { kind: 'terraform', dir, onlyFiles: [...only], cost: costOf(dir) } : { kind: 'terraform', dir, cost: costOf(dir) });
+    const dirs = closureOf(dir);
+    let cost = 0;
+    for (const d of dirs) cost += bytesOf(d);
+    terraform.push({ unit: only ? { kind: 'terraform', dir, onlyFiles: [...only], cost } : { kind: 'terraform', dir, cost }, dirs });
   }
+  const groups = groupBySharedModules(terraform, bytesOf);
   const byDir = new Map<string, string[]>();
   for (const f of w.yamlFiles) {
     const d = path.dirname(f);
@@ -167,10 +170,93 @@ export function planUnits(paths: string[], config: RampartConfig, notes: Note[],
     if (!list) byDir.set(d, (list = []));
     list.push(f);
   }
-  for (const [dir, files] of byDir) units.push({ kind: 'yaml', dir, files, cost: files.reduce((n, f) => n + fileSize(f), 0) });
-  // The most expensive units first, so that parallel workers finish together.
-  units.sort((a, b) => (b.cost ?? 0) - (a.cost ?? 0));
+  for (const [dir, files] of byDir) {
+    const cost = files.reduce((n, f) => n + fileSize(f), 0);
+    groups.push({ units: [{ kind: 'yaml', dir, files, cost }], cost });
+  }
+  // The most expensive groups first, so that parallel workers finish together.
+  groups.sort((a, b) => b.cost - a.cost);
+  const units: ScanUnit[] = [];
+  groups.forEach((g, i) => {
+    g.units.sort((a, b) => (b.cost ?? 0) - (a.cost ?? 0));
+    for (const u of g.units) { u.group = i; units.push(u); }
+  });
   return { units, files: w.fileCount };
+}
+
+/**
+ * Root modules that call the same local modules (directly or through other modules) form a group.
+ * A worker that scans a whole group parses each shared module once; spread over several workers
+ * the same modules would be parsed by each of them. A group's cost counts each directory once for
+ * parsing, plus a share of every unit's source for building module instances and running rules.
+ */
+function groupBySharedModules(units: { unit: ScanUnit; dirs: Set<string> }[], bytesOf: (dir: string) => number): { units: ScanUnit[]; cost: number }[] {
+  const parent = new Map<string, string>();
+  const find = (x: string): string => {
+    let r = x;
+    while (parent.get(r) !== r) r = parent.get(r)!;
+    while (x !== r) { const next = parent.get(x)!; parent.set(x, r); x = next; }
+    return r;
+  };
+  for (const { dirs } of units) for (const d of dirs) if (!parent.has(d)) parent.set(d, d);
+  for (const { unit, dirs } of units) for (const d of dirs) { const a = find(unit.dir), b = find(d); if (a !== b) parent.set(a, b); }
+  const byRoot = new Map<string, { units: ScanUnit[]; dirs: Set<string>; unitBytes: number }>();
+  for (const { unit, dirs } of units) {
+    const key = find(unit.dir);
+    let g = byRoot.get(key);
+    if (!g) byRoot.set(key, (g = { units: [], dirs: new Set(), unitBytes: 0 }));
+    g.units.push(unit);
+    for (const d of dirs) g.dirs.add(d);
+    g.unitBytes += unit.cost ?? 0;
+  }
+  return [...byRoot.values()].map((g) => {
+    let parsed = 0;
+    for (const d of g.dirs) parsed += bytesOf(d);
+    return { units: g.units, cost: parsed + g.unitBytes / 8 };
+  });
+}
+
+/**
+ * Hands out planned units to parallel workers, one at a time. A worker keeps to the groups it
+ * started (their modules are parsed in its cache already), takes the next unstarted group when
+ * its own are done, and only when no group is left unstarted helps with another worker's group.
+ */
+export class UnitQueue<W> {
+  private readonly groups: { units: ScanUnit[]; owner: W | undefined; remaining: number }[] = [];
+  private left = 0;
+  constructor(units: readonly ScanUnit[]) {
+    const byGroup = new Map<number, ScanUnit[]>();
+    units.forEach((u, i) => {
+      const key = u.group ?? -1 - i;
+      let list = byGroup.get(key);
+      if (!list) { byGroup.set(key, (list = [])); this.groups.push({ units: list, owner: undefined, remaining: 0 }); }
+      list.push(u);
+    });
+    for (const g of this.groups) { g.remaining = g.units.reduce((n, u) => n + (u.cost ?? 0), 0); this.left += g.units.length; }
+  }
+
+  get size(): number { return this.left; }
+
+  next(worker: W): ScanUnit | undefined {
+    let pick = this.groups.find((g) => g.owner === worker && g.units.length)
+      ?? this.groups.find((g) => g.owner === undefined && g.units.length);
+    if (pick) pick.owner = worker;
+    else {
+      for (const g of this.groups) if (g.units.length && (!pick || g.remaining > pick.remaining)) pick = g;
+    }
+    if (!pick) return undefined;
+    const u = pick.units.shift()!;
+    pick.remaining -= u.cost ?? 0;
+    this.left--;
+    return u;
+  }
+
+  /** Everything not handed out yet. */
+  drain(): ScanUnit[] {
+    const out = this.groups.flatMap((g) => g.units.splice(0));
+    this.left = 0;
+    return out;
+  }
 }
 
 function fileSize(f: string): number {
@@ -259,8 +345,23 @@ export function mergeUnitResult(into: UnitResult, r: UnitResult): void {
   into.bytes += r.bytes;
 }
 
+const order = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * Sorts findings by file, position and rule, and drops repeats: a local module called by several
+ * root modules under the same name gives the same finding once per caller.
+ */
 export function sortFindings(findings: Finding[]): Finding[] {
-  return findings.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.span.start - b.span.start || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0)));
+  findings.sort((a, b) => order(a.file, b.file) || a.span.start - b.span.start || order(a.ruleId, b.ruleId)
+    || a.span.end - b.span.end || order(a.address, b.address) || order(a.message, b.message));
+  let kept = 0;
+  for (let i = 0; i < findings.length; i++) {
+    const f = findings[i]!, prev = kept ? findings[kept - 1]! : undefined;
+    if (prev && prev.file === f.file && prev.span.start === f.span.start && prev.span.end === f.span.end && prev.ruleId === f.ruleId && prev.address === f.address && prev.message === f.message) continue;
+    findings[kept++] = f;
+  }
+  findings.length = kept;
+  return findings;
 }
 
 /** Scans paths in this thread. The CLI spreads units over worker threads with the same pieces. */
