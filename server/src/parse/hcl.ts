@@ -66,6 +66,8 @@ const EXPR_PREFIX = 'x = ';
 /** Parses the expression found at `span` of `text` on its own and places its spans in the file. */
 export function parseExpressionAt(text: string, span: Span): Expr {
   const snippet = text.slice(span.start, span.end);
+  const simple = builderSwitch.readFromText ? simpleExpression(snippet, span) : undefined;
+  if (simple) return simple;
   const tree = parse('terraform', `${EXPR_PREFIX}${snippet}\n`);
   try {
     const body = tree.rootNode.namedChildren.find((c) => c?.type === 'body');
@@ -77,6 +79,31 @@ export function parseExpressionAt(text: string, span: Span): Expr {
   } finally {
     tree.delete();
   }
+}
+
+const PLAIN_STRING = /^"([^"\\$%\r\n]*)"$/;
+const DECIMAL = /^\d+(?:\.\d+)?$/;
+const DOTTED_NAME = /^[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)*$/;
+
+/**
+ * Three in four expressions a rule reads are a plain string, a number, a boolean, null or a dotted
+ * reference (`var.name`, `aws_kms_key.k.arn`). These are read here, as tree-sitter would read them,
+ * without a parse of their own.
+ */
+function simpleExpression(snippet: string, span: Span): Expr | undefined {
+  if (snippet.charCodeAt(0) === CH_QUOTE) {
+    const m = PLAIN_STRING.exec(snippet);
+    // tree-sitter leaves whitespace at either end out of the literal: let it say so.
+    return m && !/^\s|\s$/.test(m[1]!) ? { t: 'lit', value: m[1]!, span } : undefined;
+  }
+  if (snippet === 'true' || snippet === 'false') return { t: 'lit', value: snippet === 'true', span };
+  if (snippet === 'null') return { t: 'lit', value: null, span };
+  if (DECIMAL.test(snippet)) return { t: 'lit', value: Number(snippet), span };
+  if (!DOTTED_NAME.test(snippet)) return undefined;
+  const [head, ...attrs] = snippet.split('.');
+  if (!attrs.length) return { t: 'var', name: head!, span };
+  const headSpan: Span = { start: span.start, end: span.start + head!.length, startLine: span.startLine, startCol: span.startCol, endLine: span.startLine, endCol: span.startCol + head!.length };
+  return { t: 'traverse', base: { t: 'var', name: head!, span: headSpan }, steps: attrs.map((attr) => ({ attr })), span };
 }
 
 /** Moves spans of an expression parsed on its own: line 0 of the snippet also moves sideways. */
@@ -270,15 +297,15 @@ function tokenEnd(text: string, next: number, floor: number): number {
   return e;
 }
 
-/** Tests turn the text-reading builders off to check that both give the same model. */
-export const builderSwitch = { readCleanTreesFromText: true };
+/** Tests turn reading from the text off to check that it gives the same model as tree-sitter's nodes. */
+export const builderSwitch = { readFromText: true };
 
 function buildBlock(node: Node, depth: number, cx: BuildContext): HclBlock {
-  return (cx.clean && builderSwitch.readCleanTreesFromText && buildCleanBlock(node, depth, cx)) || buildAnyBlock(node, depth, cx);
+  return (cx.clean && builderSwitch.readFromText && buildCleanBlock(node, depth, cx)) || buildAnyBlock(node, depth, cx);
 }
 
 function buildAttribute(node: Node, cx: BuildContext): HclAttribute | undefined {
-  return (cx.clean && builderSwitch.readCleanTreesFromText && buildCleanAttribute(node, cx)) || buildAnyAttribute(node, cx.source);
+  return (cx.clean && builderSwitch.readFromText && buildCleanAttribute(node, cx)) || buildAnyAttribute(node, cx.source);
 }
 
 /**
