@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { initParsers } from '../parse/treesitter';
 import { isHelmTemplate, mayHoldKubernetes, onlyCustomResourceDefinitions, parseKubernetes, type K8sObject } from '../parse/kubernetes';
 import { loadRootModule, localModuleDir, type ModuleLoadContext, type SourceProvider } from '../parse/terraform';
+import type { HclFile } from '../parse/hcl';
 import type { YamlFile } from '../parse/yaml';
 import type { RampartConfig } from './config';
 import type { Rule } from './rule';
@@ -269,7 +270,8 @@ function dirBytes(dir: string): number {
 
 /** Runs the rules over planned units in this thread. */
 export class UnitRunner {
-  private readonly parsed = new Map<string, import('../parse/hcl').HclFile | null>();
+  private readonly parsed = new Map<string, HclFile | null>();
+  private readonly byText = new Map<string, HclFile>();
   private parsedChars = 0;
   constructor(
     readonly ruleSet: RuleSet,
@@ -296,13 +298,13 @@ export class UnitRunner {
   private runTerraform(unit: Extract<ScanUnit, { kind: 'terraform' }>, provider: SourceProvider, out: UnitResult): void {
     // Parsed files are shared between root modules that call the same local modules; the cache
     // is dropped when it grows large so that memory stays flat on big trees.
-    if (this.parsedChars > this.cacheChars) { this.parsed.clear(); this.parsedChars = 0; }
-    const before = this.parsed.size;
-    const ctx: ModuleLoadContext = { provider, parsed: this.parsed, notes: out.notes, maxDepth: 8 };
+    if (this.parsedChars > this.cacheChars) { this.parsed.clear(); this.byText.clear(); this.parsedChars = 0; }
+    const before = this.byText.size;
+    const ctx: ModuleLoadContext = { provider, parsed: this.parsed, byText: this.byText, notes: out.notes, maxDepth: 8 };
     const mod = loadRootModule(unit.dir, ctx);
-    if (this.parsed.size !== before) {
+    if (this.byText.size !== before) {
       this.parsedChars = 0;
-      for (const f of this.parsed.values()) this.parsedChars += f?.text.length ?? 0;
+      for (const text of this.byText.keys()) this.parsedChars += text.length;
     }
     if (!mod) return;
     const only = unit.onlyFiles ? new Set(unit.onlyFiles) : undefined;

@@ -134,6 +134,12 @@ export class TfResource extends TfBlock {
 export interface ModuleLoadContext {
   provider: SourceProvider;
   parsed: Map<string, HclFile | null>;
+  /**
+   * Files by their text. Trees of Terraform code often hold copies of the same file (a shared
+   * context.tf or providers.tf in every root module): a copy takes the model of the first one,
+   * which is read-only and depends on nothing but the text.
+   */
+  byText?: Map<string, HclFile>;
   /** Non-fatal notes, such as a file that could not be read. */
   notes: { file: string; message: string; level: 'info' | 'warning' | 'error' }[];
   maxDepth: number;
@@ -323,7 +329,9 @@ export function parseCached(abs: string, ctx: ModuleLoadContext): HclFile | unde
     return undefined;
   }
   try {
-    const f = parseHcl(abs, text);
+    const copyOf = ctx.byText?.get(text);
+    const f = copyOf ? { ...copyOf, path: abs } : parseHcl(abs, text);
+    if (!copyOf) ctx.byText?.set(text, f);
     ctx.parsed.set(abs, f);
     return f;
   } catch (e) {
