@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { initParsers } from '../server/src/parse/treesitter';
-import { isHelmTemplate, parseKubernetes } from '../server/src/parse/kubernetes';
-import { at, parseYaml, scalar, str } from '../server/src/parse/yaml';
+import { isHelmTemplate, kubernetesFromYaml, parseKubernetes } from '../server/src/parse/kubernetes';
+import { at, chunkStarts, parseYaml, scalar, str } from '../server/src/parse/yaml';
 import { scanFiles } from './helpers';
 
 describe('Kubernetes model', () => {
@@ -47,6 +47,23 @@ items:
     assert.equal(k.objects[0]!.containers[0]!.name, 'a');
     const image = at(k.objects[1]!.containers[0]!.node, 'image')!;
     assert.equal(text.slice(image.span.start, image.span.end), 'alpine:3');
+  });
+
+  it('reads each document on its own: a broken one does not hide the next', () => {
+    const pod = (n: string) => `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${n}\nspec:\n  containers:\n    - name: a\n      image: x:1\n`;
+    const text = `${pod('a')}  broken: {unclosed: [\n---\n${pod('b')}--- # a comment\n${pod('c')}`;
+    assert.deepEqual(chunkStarts(text).map((s) => text.slice(s, s + 4)), ['apiV', '---\n', '--- ']);
+    const y = parseYaml('/m.yaml', text);
+    assert.equal(y.hasErrors, true);
+    const names = kubernetesFromYaml(y).objects.map((o) => o.name);
+    assert.deepEqual(names.slice(-2), ['b', 'c']);
+    const c = y.documents[y.documents.length - 1]!;
+    assert.equal(text.slice(c.span.start, c.span.start + 3), '---');
+    assert.equal(c.span.startLine, text.slice(0, c.span.start).split('\n').length - 1);
+    // No split inside a block scalar, at an indented ---, before directives, or after a bare CR.
+    assert.equal(chunkStarts('a: |\n  ---\n  x\nb: 1\n').length, 1);
+    assert.equal(chunkStarts('%YAML 1.2\n---\na: 1\n...\n%YAML 1.2\n---\nb: 2\n').length, 1);
+    assert.equal(chunkStarts('a: 1\r---\rb: 2\r').length, 1);
   });
 
   it('types scalars by the YAML 1.2 core schema', () => {

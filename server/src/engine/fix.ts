@@ -13,8 +13,12 @@ function indentOfLine(lines: LineIndex, line: number): string {
   return /^[ \t]*/.exec(lines.lineText(line))![0];
 }
 
+let eolOf: { text: string; eol: string } | undefined;
+
+/** The line break a text uses. Fixes of one file ask again and again: the answer is kept for the last text. */
 function eol(text: string): string {
-  return text.includes('\r\n') ? '\r\n' : '\n';
+  if (eolOf?.text !== text) eolOf = { text, eol: text.includes('\r\n') ? '\r\n' : '\n' };
+  return eolOf.eol;
 }
 
 /** The indentation used for the children of a Terraform block. */

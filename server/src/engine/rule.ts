@@ -60,6 +60,8 @@ export interface KubernetesReport {
 export interface KubernetesContext {
   /** Every object of the same scan, for rules that judge objects together (NetworkPolicy). */
   objects: readonly K8sObject[];
+  /** The objects of the scan of one kind (indexed once per scan: a rule runs once per object). */
+  objectsOfKind(kind: string): readonly K8sObject[];
   report(r: KubernetesReport): void;
 }
 

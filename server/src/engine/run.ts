@@ -242,7 +242,7 @@ export class RuleSet {
           if (obj?.checked) {
             const { d, lines } = directivesOf(resource.file);
             const r = this.runBridged(obj, bridge, d, lines, notes);
-            findings.push(...r.findings);
+            for (const f of r.findings) findings.push(f);
             suppressed += r.suppressed;
           }
         }
@@ -324,6 +324,7 @@ export class RuleSet {
       try {
         rule.check(obj, {
           objects: (objects ??= bridge.objectsFor(b)),
+          objectsOfKind: (kind) => (objects ??= bridge.objectsFor(b)).filter((o) => o.kind === kind),
           report: (r) => {
             const f = this.kubernetesFinding(rule, obj, r);
             if (b.isUnknownSpan(f.span)) return; // never on a value that could not be evaluated
@@ -354,6 +355,17 @@ export class RuleSet {
     let suppressed = 0;
     const directives = parseDirectives(comments);
     const commentLines = new Set(comments.map((c) => c.line));
+    let byKind: Map<string, K8sObject[]> | undefined;
+    const objectsOfKind = (kind: string): readonly K8sObject[] => {
+      if (!byKind) {
+        byKind = new Map();
+        for (const o of all) {
+          const list = byKind.get(o.kind);
+          if (list) list.push(o); else byKind.set(o.kind, [o]);
+        }
+      }
+      return byKind.get(kind) ?? [];
+    };
     for (const obj of objects) {
       if (obj.broken) continue;
       const skips = annotationSkips(obj);
@@ -368,6 +380,7 @@ export class RuleSet {
           try {
             rule.check(obj, {
               get objects() { usedObjects = true; return all; },
+              objectsOfKind: (kind) => { usedObjects = true; return objectsOfKind(kind); },
               report: (r) => found.push(this.kubernetesFinding(rule, obj, r)),
             });
           } catch (e) {

@@ -309,7 +309,7 @@ export class UnitRunner {
     if (!mod) return;
     const only = unit.onlyFiles ? new Set(unit.onlyFiles) : undefined;
     const r = this.ruleSet.runTerraform(mod, out.notes, only ? (res) => only.has(res.file.path) : undefined);
-    out.findings.push(...r.findings);
+    append(out.findings, r.findings);
     out.suppressed += r.suppressed;
   }
 
@@ -333,15 +333,20 @@ export class UnitRunner {
     const all = perFile.flatMap((p) => p.objects);
     for (const p of perFile) {
       const r = this.ruleSet.runKubernetes(p.objects, all, p.file.comments, out.notes);
-      out.findings.push(...r.findings);
+      append(out.findings, r.findings);
       out.suppressed += r.suppressed;
     }
   }
 }
 
+/** push(...items) passes every item as an argument, which overflows the stack on large arrays. */
+export function append<T>(into: T[], items: readonly T[]): void {
+  for (const x of items) into.push(x);
+}
+
 export function mergeUnitResult(into: UnitResult, r: UnitResult): void {
-  into.findings.push(...r.findings);
-  into.notes.push(...r.notes);
+  append(into.findings, r.findings);
+  append(into.notes, r.notes);
   into.suppressed += r.suppressed;
   into.files += r.files;
   into.bytes += r.bytes;

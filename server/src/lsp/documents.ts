@@ -104,20 +104,17 @@ export class SourceDocument {
   yaml(): YamlFile | undefined {
     if (this.model?.version === this.version && this.model.yaml) return this.model.yaml;
     if (this.grammar !== 'yaml') return undefined;
-    const previous = this.lastYaml;
-    let tree: Tree;
+    // YAML documents are parsed one by one (see buildYaml); no tree is kept between versions.
+    let yaml: YamlFile;
     try {
-      tree = this.reparse()!;
+      yaml = buildYaml(this.path, this.text, this.lastYaml, this.lines);
     } catch (e) {
       if (!(e instanceof ParseRefusedError)) throw e;
-      this.tree?.delete();
-      this.tree = undefined;
+      this.lastYaml = undefined;
       const skipped: YamlFile = { path: this.path, text: this.text, lines: this.lines, documents: [], comments: [], hasErrors: true, skipped: e.message };
       this.model = { version: this.version, yaml: skipped };
-      this.lastYaml = undefined;
       return skipped;
     }
-    const yaml = buildYaml(this.path, this.text, tree.rootNode, previous, this.lines);
     this.lastYaml = yaml;
     this.model = { version: this.version, yaml };
     return yaml;

@@ -79,68 +79,114 @@ export function parseYaml(filePath: string, text: string): YamlFile {
   if (yamlTooDeep(text)) {
     return { path: filePath, text, lines: new LineIndex(text), documents: [], comments: [], hasErrors: true, skipped: `YAML nested more than ${MAX_YAML_LEVELS} levels deep was not parsed` };
   }
+  return buildYaml(filePath, text);
+}
+
+type Comment = YamlFile['comments'][number];
+
+/** A stretch of the text from one document start to the next, parsed on its own. */
+interface Chunk { start: number; line: number; text: string; documents: YDocument[]; comments: Comment[]; withComments: boolean; hasErrors: boolean }
+
+/** The chunks each model was built from, for the next version of the same document. */
+const chunksOf = new WeakMap<YamlFile, Chunk[]>();
+
+/** `---` at the start of a line; only "\n" counts, as tree-sitter counts rows (a bare "\r" ends a YAML line too). */
+const DOCUMENT_START = /\n---(?=[ \t\r\n]|$)/g;
+
+/**
+ * Where the chunks of a text start: at every line that opens a document with `---` (YAML forbids
+ * such a line inside content, so it always starts a document). Directives (`%YAML`, `%TAG`) belong
+ * to the document after them: a text that has any is one chunk.
+ */
+export function chunkStarts(text: string): number[] {
+  const starts = [0];
+  if (/^%/m.test(text)) return starts;
+  for (const m of text.matchAll(DOCUMENT_START)) starts.push(m.index + 1);
+  return starts;
+}
+
+/**
+ * Builds the YAML model. Each document is parsed on its own: after an edit at the end of a plain
+ * scalar, tree-sitter-yaml re-parses everything from the edit to the end of the file (a third of
+ * the keystrokes in a manifest), and parsed on its own a document bounds that cost to itself.
+ * With the previous model of the same file, chunks whose text did not change are not parsed
+ * again but reused, shifted to their new position: a keystroke costs the document it touched.
+ */
+export function buildYaml(filePath: string, text: string, previous?: YamlFile, lines?: LineIndex): YamlFile {
+  const index = lines?.text === text ? lines : new LineIndex(text);
+  const withComments = DIRECTIVE_MARKER.test(text);
+  const reusable = new Map<string, Chunk[]>();
+  for (const c of (previous && chunksOf.get(previous)) ?? []) {
+    if (c.withComments !== withComments) continue;
+    const list = reusable.get(c.text);
+    if (list) list.push(c); else reusable.set(c.text, [c]);
+  }
+  const starts = chunkStarts(text);
+  const chunks: Chunk[] = [];
+  const documents: YDocument[] = [];
+  const comments: Comment[] = [];
+  let hasErrors = false;
+  for (let i = 0; i < starts.length; i++) {
+    const start = starts[i]!;
+    const chunkText = text.slice(start, starts[i + 1] ?? text.length);
+    const line = index.positionAt(start).line;
+    const old = reusable.get(chunkText)?.shift();
+    const chunk = old ? moveChunk(old, start, line) : parseChunk(chunkText, start, line, withComments);
+    chunks.push(chunk);
+    for (const d of chunk.documents) documents.push(d);
+    for (const c of chunk.comments) comments.push(c);
+    hasErrors ||= chunk.hasErrors;
+  }
+  const file: YamlFile = { path: filePath, text, lines: index, documents, comments, hasErrors };
+  chunksOf.set(file, chunks);
+  return file;
+}
+
+function parseChunk(text: string, start: number, line: number, withComments: boolean): Chunk {
   const tree = parse('yaml', text);
   try {
-    return buildYaml(filePath, text, tree.rootNode);
+    const root = tree.rootNode;
+    const at = (n: Node) => spanAt(n, start, line);
+    const documents: YDocument[] = [];
+    const comments: Comment[] = [];
+    for (const child of root.children) {
+      if (!child) continue;
+      if (child.type !== 'document') {
+        if (!withComments) continue;
+        if (child.type === 'comment') comments.push({ line: child.startPosition.row + line, text: child.text, span: at(child) });
+        else collectComments(child, comments, start, line);
+        continue;
+      }
+      if (withComments) collectComments(child, comments, start, line);
+      const body = child.namedChildren.find((c) => c && c.type !== 'comment' && c.type !== 'yaml_directive' && c.type !== 'tag_directive' && c.type !== 'reserved_directive');
+      documents.push({ root: body ? new Builder(start, line).node(body, 0) : null, span: at(child), broken: child.hasError });
+    }
+    comments.sort((a, b) => a.span.start - b.span.start);
+    return { start, line, text, documents, comments, withComments, hasErrors: root.hasError };
   } finally {
     tree.delete();
   }
 }
 
-/**
- * Builds the YAML model from an existing tree (the editor keeps trees for incremental parsing).
- * With the previous model of the same document, documents whose text did not change are reused,
- * shifted to their new position, so that a keystroke costs the one document it touched.
- */
-export function buildYaml(filePath: string, text: string, root: Node, previous?: YamlFile, lines?: LineIndex): YamlFile {
-  const comments: YamlFile['comments'] = [];
-  const documents: YDocument[] = [];
-  const reusable = new Map<string, { doc: YDocument; comments: YamlFile['comments'] }[]>();
-  if (previous) {
-    for (const d of previous.documents) {
-      if (d.broken) continue;
-      const key = previous.text.slice(d.span.start, d.span.end);
-      const inside = previous.comments.filter((c) => c.span.start >= d.span.start && c.span.end <= d.span.end);
-      reusable.set(key, [...(reusable.get(key) ?? []), { doc: d, comments: inside }]);
+function moveChunk(c: Chunk, start: number, line: number): Chunk {
+  const dOff = start - c.start, dLine = line - c.line;
+  if (dOff === 0 && dLine === 0) return c;
+  const documents = c.documents.map((doc) => {
+    const moved: YDocument = { root: shiftNode(doc.root, dOff, dLine, new Map()), span: shiftSpan(doc.span, dOff, dLine), broken: doc.broken };
+    if (moved.root && doc.root) {
+      documentOrigin.delete(doc.root); // one step of history is enough
+      documentOrigin.set(moved.root, { from: doc.root, dOff, dLine });
     }
-  }
-  const withComments = DIRECTIVE_MARKER.test(text);
-  // Documents reused from a version without directives carry no comments of their own.
-  const reuseComments = withComments && !!previous && DIRECTIVE_MARKER.test(previous.text);
-  const commentsBelow = (n: Node) => { if (withComments) collectComments(n, comments); };
-  for (const child of root.children) {
-    if (!child) continue;
-    if (child.type !== 'document') {
-      if (child.type === 'comment') { if (withComments) comments.push({ line: child.startPosition.row, text: child.text, span: spanOf(child) }); }
-      else commentsBelow(child);
-      continue;
-    }
-    const list = reusable.get(text.slice(child.startIndex, child.endIndex));
-    const old = list?.findIndex((x) => x.doc.span.startCol === child.startPosition.column) ?? -1;
-    if (list && old >= 0 && !child.hasError) {
-      const { doc, comments: own } = list.splice(old, 1)[0]!;
-      const dOff = child.startIndex - doc.span.start;
-      const dLine = child.startPosition.row - doc.span.startLine;
-      if (dOff === 0 && dLine === 0) documents.push(doc);
-      else {
-        const moved: YDocument = { root: shiftNode(doc.root, dOff, dLine, new Map()), span: shiftSpan(doc.span, dOff, dLine), broken: doc.broken };
-        if (moved.root && doc.root) {
-          documentOrigin.delete(doc.root); // one step of history is enough
-          documentOrigin.set(moved.root, { from: doc.root, dOff, dLine });
-        }
-        documents.push(moved);
-      }
-      if (reuseComments) for (const c of own) comments.push({ line: c.line + dLine, text: c.text, span: shiftSpan(c.span, dOff, dLine) });
-      else commentsBelow(child);
-      continue;
-    }
-    commentsBelow(child);
-    const b = new Builder();
-    const body = child.namedChildren.find((c) => c && c.type !== 'comment' && c.type !== 'yaml_directive' && c.type !== 'tag_directive' && c.type !== 'reserved_directive');
-    documents.push({ root: body ? b.node(body, 0) : null, span: spanOf(child), broken: child.hasError });
-  }
-  comments.sort((a, b) => a.span.start - b.span.start);
-  return { path: filePath, text, lines: lines?.text === text ? lines : new LineIndex(text), documents, comments, hasErrors: root.hasError };
+    return moved;
+  });
+  const comments = c.comments.map((x) => ({ line: x.line + dLine, text: x.text, span: shiftSpan(x.span, dOff, dLine) }));
+  return { start, line, text: c.text, documents, comments, withComments: c.withComments, hasErrors: c.hasErrors };
+}
+
+/** The span of a node of a chunk's tree, in the whole text (chunks start at the start of a line). */
+function spanAt(n: Node, start: number, line: number): Span {
+  const s = spanOf(n);
+  return { start: s.start + start, end: s.end + start, startLine: s.startLine + line, startCol: s.startCol, endLine: s.endLine + line, endCol: s.endCol };
 }
 
 /**
@@ -171,13 +217,16 @@ function shiftNode<T extends YNode | null>(n: T, d: number, l: number, memo: Map
   return out as T;
 }
 
-function collectComments(root: Node, out: YamlFile['comments']): void {
-  for (const c of commentNodes('yaml', root)) out.push({ line: c.startPosition.row, text: c.text, span: spanOf(c) });
+function collectComments(root: Node, out: Comment[], start: number, line: number): void {
+  for (const c of commentNodes('yaml', root)) out.push({ line: c.startPosition.row + line, text: c.text, span: spanAt(c, start, line) });
 }
 
 class Builder {
   private readonly anchors = new Map<string, YNode>();
   private merged = 0;
+  constructor(private readonly start: number, private readonly line: number) {}
+
+  private span(n: Node): Span { return spanAt(n, this.start, this.line); }
 
   node(n: Node, depth: number): YNode | null {
     if (depth > MAX_DEPTH) return null;
@@ -195,13 +244,13 @@ class Builder {
     } else content = n;
     let result: YNode | null = null;
     if (content) result = this.content(content, depth, tag);
-    else if (tag) result = { t: 'scalar', span: spanOf(n), value: tag === '!!str' ? '' : null, raw: '', style: 'plain' };
+    else if (tag) result = { t: 'scalar', span: this.span(n), value: tag === '!!str' ? '' : null, raw: '', style: 'plain' };
     if (anchor && result) this.anchors.set(anchor, result);
     return result;
   }
 
   private content(c: Node, depth: number, tag: string | undefined): YNode | null {
-    const span = spanOf(c);
+    const span = this.span(c);
     switch (c.type) {
       case 'block_mapping': case 'flow_mapping': {
         const pairs: YPair[] = [];
@@ -211,7 +260,7 @@ class Builder {
           if (p.type !== 'block_mapping_pair' && p.type !== 'flow_pair') {
             if (p.type === 'flow_node') { // `{a}`: a key without value
               const k = this.node(p, depth + 1);
-              if (k?.t === 'scalar') pairs.push({ key: String(k.value ?? ''), keySpan: k.span, value: null, span: spanOf(p) });
+              if (k?.t === 'scalar') pairs.push({ key: String(k.value ?? ''), keySpan: k.span, value: null, span: this.span(p) });
             }
             continue;
           }
@@ -224,7 +273,7 @@ class Builder {
             continue;
           }
           if (key && key.t !== 'scalar') continue; // complex keys are not used by Kubernetes
-          pairs.push({ key: key ? String(key.value ?? '') : '', keySpan: key ? key.span : span, value, span: spanOf(p) });
+          pairs.push({ key: key ? String(key.value ?? '') : '', keySpan: key ? key.span : span, value, span: this.span(p) });
         }
         return { t: 'map', span, pairs, flow: c.type === 'flow_mapping' };
       }
@@ -237,11 +286,11 @@ class Builder {
           if (inner?.type === 'flow_pair') {
             const k = inner.childForFieldName('key'), v = inner.childForFieldName('value');
             const key = k ? this.node(k, depth + 1) : null;
-            items.push({ t: 'map', span: spanOf(inner), flow: true, pairs: key?.t === 'scalar' ? [{ key: String(key.value ?? ''), keySpan: key.span, value: v ? this.node(v, depth + 1) : null, span: spanOf(inner) }] : [] });
+            items.push({ t: 'map', span: this.span(inner), flow: true, pairs: key?.t === 'scalar' ? [{ key: String(key.value ?? ''), keySpan: key.span, value: v ? this.node(v, depth + 1) : null, span: this.span(inner) }] : [] });
             continue;
           }
           const node = inner ? this.node(inner, depth + 1) : null;
-          items.push(node ?? { t: 'scalar', span: spanOf(it), value: null, raw: '', style: 'plain' });
+          items.push(node ?? { t: 'scalar', span: this.span(it), value: null, raw: '', style: 'plain' });
         }
         return { t: 'seq', span, items, flow: c.type === 'flow_sequence' };
       }

@@ -240,7 +240,7 @@ const networkPolicyCoverage = kubernetesRule({
   check(obj, ctx) {
     if (!obj.podSpec) return;
     const podLabels = labels(obj.podMeta);
-    const policies = ctx.objects.filter((o: K8sObject) => o.kind === 'NetworkPolicy' && o.namespace === obj.namespace);
+    const policies = ctx.objectsOfKind('NetworkPolicy').filter((o: K8sObject) => o.namespace === obj.namespace);
     for (const np of policies) {
       const spec = mapGet(np.root, 'spec');
       const sel = mapPair(spec, 'podSelector');

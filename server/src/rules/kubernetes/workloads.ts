@@ -78,7 +78,7 @@ function resourceRule(kind: ResKind, res: ResName, meta: { id: string; trivy: st
         if (v !== undefined && v !== null) continue;
         const group = at(c.node, 'resources', kind);
         if (group && group.t === 'scalar' && group.value !== null) continue; // a placeholder
-        lr ??= limitRangeDefault(obj, ctx.objects, kind, res);
+        lr ??= limitRangeDefault(obj, ctx.objectsOfKind('LimitRange'), kind, res);
         if (lr) return;
         ctx.report({ at: containerAnchor(c, 'resources'), message: `The ${describe(obj, c)} has no ${what} (resources.${kind}.${res}).` });
       }
@@ -145,7 +145,7 @@ const imageTag = kubernetesRule({
       const p = imageParts(image);
       if (p.digest) continue;
       if (p.tag !== undefined && p.tag !== 'latest' && p.tag !== '') continue;
-      if (kustomizePins(p.name, ctx.objects)) continue;
+      if (kustomizePins(p.name, ctx.objectsOfKind('Kustomization'))) continue;
       ctx.report({
         at: node,
         message: p.tag === 'latest'
