@@ -45,8 +45,13 @@ items:
     assert.deepEqual(k.objects.map((o) => o.address), ['Pod.prod.p', 'CronJob.default.nightly', 'Service.default.s']);
     assert.deepEqual(k.objects[1]!.containers.map((c) => `${c.kind}:${c.name}`), ['containers:job', 'initContainers:init']);
     assert.equal(k.objects[0]!.containers[0]!.name, 'a');
-    const image = at(k.objects[1]!.containers[0]!.node, 'image')!;
-    assert.equal(text.slice(image.span.start, image.span.end), 'alpine:3');
+    // Node spans point into the object's own document; its base places them in the file.
+    const cron = k.objects[1]!;
+    const image = at(cron.containers[0]!.node, 'image')!;
+    assert.equal(cron.file.text.slice(image.span.start, image.span.end), 'alpine:3');
+    assert.equal(text.slice(cron.base.start + image.span.start, cron.base.start + image.span.end), 'alpine:3');
+    assert.equal(text.split('\n')[cron.base.line + image.span.startLine]!.trim(), 'image: alpine:3');
+    assert.equal(text.slice(cron.span.start, cron.span.start + 14), 'apiVersion: ba');
   });
 
   it('reads each document on its own: a broken one does not hide the next', () => {

@@ -4,7 +4,7 @@ import type { K8sObject } from '../parse/kubernetes';
 import { BRIDGE_EXCLUDED_RULES, TerraformKubernetesBridge, isKubernetesWorkloadType, type BridgedObject } from '../parse/kubernetes-terraform';
 import { shiftSpan, type Span } from '../parse/source';
 import { TfAttribute, TfBlock, type TfModule, type TfResource } from '../parse/terraform';
-import { documentOrigin, type YNode, type YPair } from '../parse/yaml';
+import type { ChunkBase, YNode, YPair } from '../parse/yaml';
 import type { KubernetesRule, Rule, TerraformRule } from './rule';
 import { isSuppressed, parseDirectives, type CommentLine } from './suppress';
 import type { RampartConfig } from './config';
@@ -19,7 +19,7 @@ export interface RuleFailure { ruleId: string; message: string }
  * no variable, local, data source, module call, output, provider or tfvars file.
  */
 export class TerraformResultCache {
-  private results = new WeakMap<HclBlock, Map<string, CachedResult>>();
+  private results = new WeakMap<HclBlock, Map<string, Map<string, CachedResult>>>();
   private readonly ids = new WeakMap<object, number>();
   private nextId = 1;
   private context = '';
@@ -80,27 +80,32 @@ export class TerraformResultCache {
    * key includes the module prefix: one block of a local module is one resource per module call.
    */
   get(block: HclBlock, prefix: string, ruleId: string): Finding[] | undefined {
-    const key = `${prefix}|${ruleId}`;
-    let entry = this.results.get(block)?.get(key);
+    let entry = this.results.get(block)?.get(prefix)?.get(ruleId);
     const origin = entry ? undefined : blockOrigin.get(block);
-    if (origin) entry = this.results.get(origin.from)?.get(key);
+    if (origin) entry = this.results.get(origin.from)?.get(prefix)?.get(ruleId);
     if (!entry) return undefined;
-    if (entry.deps !== 'none' && (entry.deps === 'all' || [...entry.deps].some((t) => this.changedTypes.has(t)))) return undefined;
+    if (entry.deps === 'all') return undefined;
+    if (entry.deps !== 'none') for (const t of entry.deps) if (this.changedTypes.has(t)) return undefined;
     if (!origin) return entry.findings;
     // Carried over to the block as it is now, so that the next keystroke finds it again.
-    const moved = { findings: entry.findings.map((f) => moveFinding(f, origin.dOff, origin.dLine)), deps: entry.deps };
-    let m = this.results.get(block);
-    if (!m) this.results.set(block, (m = new Map()));
-    m.set(key, moved);
+    const moved = entry.findings.length ? { findings: entry.findings.map((f) => moveFinding(f, origin.dOff, origin.dLine)), deps: entry.deps } : entry;
+    this.entries(block, prefix).set(ruleId, moved);
     return moved.findings;
   }
 
   set(block: HclBlock, prefix: string, ruleId: string, findings: Finding[], deps: CachedResult['deps']): void {
     // Findings that point outside their own resource cannot follow it when it moves.
     if (findings.some((f) => !selfContained(f))) deps = 'all';
-    let m = this.results.get(block);
-    if (!m) this.results.set(block, (m = new Map()));
-    m.set(`${prefix}|${ruleId}`, { findings, deps });
+    this.entries(block, prefix).set(ruleId, { findings, deps });
+  }
+
+  /** Results by module prefix (one block of a local module is one resource per call), then by rule. */
+  private entries(block: HclBlock, prefix: string): Map<string, CachedResult> {
+    let byPrefix = this.results.get(block);
+    if (!byPrefix) this.results.set(block, (byPrefix = new Map()));
+    let m = byPrefix.get(prefix);
+    if (!m) byPrefix.set(prefix, (m = new Map()));
+    return m;
   }
 }
 
@@ -112,15 +117,9 @@ export class KubernetesResultCache {
   private results = new WeakMap<YNode, Map<string, Finding[]>>();
   stats = { ran: 0, reused: 0 };
 
+  /** Nodes keep their spans when an edit elsewhere moves their document (see YDocument.base). */
   get(root: YNode, ruleId: string): Finding[] | undefined {
-    const direct = this.results.get(root)?.get(ruleId);
-    if (direct) return direct;
-    const origin = documentOrigin.get(root);
-    const old = origin && this.results.get(origin.from)?.get(ruleId);
-    if (!old || !origin) return undefined;
-    const moved = old.map((f) => moveFinding(f, origin.dOff, origin.dLine));
-    this.set(root, ruleId, moved);
-    return moved;
+    return this.results.get(root)?.get(ruleId);
   }
 
   set(root: YNode, ruleId: string, findings: Finding[]): void {
@@ -129,6 +128,18 @@ export class KubernetesResultCache {
     if (!m) this.results.set(root, (m = new Map()));
     m.set(ruleId, findings);
   }
+}
+
+/** Findings relative to a chunk, placed in the file; the placement is kept while the chunk stays put. */
+const placed = new WeakMap<readonly Finding[], { base: ChunkBase; findings: Finding[] }>();
+
+function placeFindings(local: Finding[], base: ChunkBase): Finding[] {
+  if (base.start === 0 && base.line === 0) return local;
+  const known = placed.get(local);
+  if (known && known.base.start === base.start && known.base.line === base.line) return known.findings;
+  const findings = local.map((f) => moveFinding(f, base.start, base.line));
+  placed.set(local, { base, findings });
+  return findings;
 }
 
 interface CachedResult {
@@ -394,8 +405,9 @@ export class RuleSet {
             if (!usedObjects) cache.set(obj.root, rule.id, found);
           }
         }
-        for (const f of local) {
-          const skipped = (rule.equivalents.checkov ?? []).some((id) => skips.has(id)) || skips.has(rule.id);
+        const skippedByAnnotation = skips.size > 0 && ((rule.equivalents.checkov ?? []).some((id) => skips.has(id)) || skips.has(rule.id));
+        for (const f of placeFindings(local, obj.base)) {
+          const skipped = skippedByAnnotation;
           if (skipped || isSuppressed(f, rule, directives, commentLines)) suppressed++;
           else findings.push(f);
         }
@@ -412,7 +424,7 @@ export class RuleSet {
     else span = at;
     const f: Finding = {
       ruleId: rule.id, severity: this.severityOf(rule), title: rule.title, message: r.message,
-      file: obj.file.path, span, address: obj.address, resourceSpan: obj.span, origin: 'rule',
+      file: obj.file.path, span, address: obj.address, resourceSpan: obj.root.span, origin: 'rule',
     };
     if (r.fix) f.fix = r.fix;
     if (r.related?.length) f.related = r.related;

@@ -38,6 +38,8 @@ export interface TextHolder { text: string }
 
 export class HclAttribute {
   private built: Expr | undefined;
+  /** An expression built for the attribute's previous place, shifted here when first read. */
+  private builtBefore: { expr: Expr; dOff: number; dLine: number } | undefined;
   constructor(
     readonly name: string,
     readonly span: Span,
@@ -51,13 +53,23 @@ export class HclAttribute {
     this.built = built;
   }
   get expr(): Expr {
+    if (!this.built && this.builtBefore) {
+      const { expr, dOff, dLine } = this.builtBefore;
+      this.built = shiftExpr(expr, dOff, dLine);
+      this.builtBefore = undefined;
+    }
     if (!this.built) this.built = this.broken ? { t: 'unsupported', span: this.exprSpan } : parseExpressionAt(this.source.text, this.exprSpan);
     return this.built;
   }
-  /** The same attribute at another place of a new text of the file. */
+  /**
+   * The same attribute at another place of a new text of the file. Most moved attributes are not
+   * read again (their rule results are reused), so the expression is shifted only when it is.
+   */
   moved(source: TextHolder, dOff: number, dLine: number): HclAttribute {
-    return new HclAttribute(this.name, shiftSpan(this.span, dOff, dLine), shiftSpan(this.nameSpan, dOff, dLine), shiftSpan(this.exprSpan, dOff, dLine),
-      source, this.broken, this.built && (dOff !== 0 || dLine !== 0) ? shiftExpr(this.built, dOff, dLine) : this.built);
+    const moved = new HclAttribute(this.name, shiftSpan(this.span, dOff, dLine), shiftSpan(this.nameSpan, dOff, dLine), shiftSpan(this.exprSpan, dOff, dLine), source, this.broken);
+    const before = this.built ? { expr: this.built, dOff: 0, dLine: 0 } : this.builtBefore;
+    if (before) moved.builtBefore = { expr: before.expr, dOff: before.dOff + dOff, dLine: before.dLine + dLine };
+    return moved;
   }
 }
 

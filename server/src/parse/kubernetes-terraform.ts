@@ -19,7 +19,7 @@ import type { K8sContainer, K8sObject } from './kubernetes';
 import type { Span } from './source';
 import type { TfBlock, TfModule, TfResource } from './terraform';
 import { Encoded, Ref, Unknown, isObject, type Value } from './values';
-import { at, items, mapGet, str, type YamlFile, type YMap, type YNode, type YPair, type YScalar, type YSeq } from './yaml';
+import { NO_BASE, at, items, mapGet, str, type YamlFile, type YMap, type YNode, type YPair, type YScalar, type YSeq } from './yaml';
 
 interface KindInfo { kind: string; apiVersion: string; podSpec: string[] }
 
@@ -213,7 +213,7 @@ export function convertResource(resource: TfResource): BridgedObject | undefined
   const file: YamlFile = { path: hcl.path, text: hcl.text, lines: hcl.lines, documents: [], comments: [], hasErrors: false };
   const object: K8sObject = {
     apiVersion: info.apiVersion, kind: info.kind, name: name ?? resource.name, namespace, namespaceSet: nsRaw !== undefined,
-    root, file, span: resource.span, address: resource.address, broken: resource.broken,
+    root, file, base: NO_BASE, span: resource.span, address: resource.address, broken: resource.broken,
     podSpec, podMeta, containers,
   };
   // A finding anchored at a name (the container's, when a setting is missing) is about the

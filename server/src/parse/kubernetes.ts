@@ -1,5 +1,5 @@
-import { parseYaml, at, items, mapGet, str, type YamlFile, type YMap, type YNode } from './yaml';
-import type { Span } from './source';
+import { parseYaml, at, items, mapGet, str, type ChunkBase, type YamlFile, type YMap, type YNode } from './yaml';
+import { shiftSpan, type Span } from './source';
 
 export type ContainerKind = 'containers' | 'initContainers' | 'ephemeralContainers';
 
@@ -19,7 +19,14 @@ export interface K8sObject {
   /** True when the manifest names its namespace itself. */
   namespaceSet: boolean;
   root: YMap;
+  /**
+   * The text the object's nodes point into: the chunk of the file it was parsed from (see
+   * YDocument), under the file's path. Node spans, and the findings and fixes made from them, are
+   * relative to `base`; RuleSet.runKubernetes places findings in the file.
+   */
   file: YamlFile;
+  base: ChunkBase;
+  /** Where the object is in the whole file. */
   span: Span;
   /** Kind.namespace.name */
   address: string;
@@ -86,17 +93,17 @@ export function kubernetesFromYaml(file: YamlFile): K8sFile {
   const objects: K8sObject[] = [];
   for (const doc of file.documents) {
     if (!doc.root || doc.root.t !== 'map') continue;
-    collect(doc.root, file, doc.broken, objects, 0);
+    collect(doc.root, doc.view, doc.base, doc.broken, objects, 0);
   }
   return { file, objects };
 }
 
-function collect(root: YMap, file: YamlFile, broken: boolean, out: K8sObject[], depth: number): void {
+function collect(root: YMap, file: YamlFile, base: ChunkBase, broken: boolean, out: K8sObject[], depth: number): void {
   const apiVersion = str(mapGet(root, 'apiVersion'));
   const kind = str(mapGet(root, 'kind'));
   if (!apiVersion || !kind) return;
   if (kind.endsWith('List') && depth === 0) {
-    for (const it of items(mapGet(root, 'items'))) if (it.t === 'map') collect(it, file, broken, out, depth + 1);
+    for (const it of items(mapGet(root, 'items'))) if (it.t === 'map') collect(it, file, base, broken, out, depth + 1);
     return;
   }
   const meta = mapGet(root, 'metadata');
@@ -117,7 +124,7 @@ function collect(root: YMap, file: YamlFile, broken: boolean, out: K8sObject[], 
     }
   }
   out.push({
-    apiVersion, kind, name, namespace, namespaceSet: nsRaw !== undefined, root, file, span: root.span,
+    apiVersion, kind, name, namespace, namespaceSet: nsRaw !== undefined, root, file, base, span: shiftSpan(root.span, base.start, base.line),
     address: `${kind}.${namespace}.${name}`, broken,
     podSpec, podMeta: podMetaNode?.t === 'map' ? podMetaNode : undefined, containers,
   });

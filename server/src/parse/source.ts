@@ -42,9 +42,14 @@ export function joinSpans(a: Span, b: Span): Span {
 
 /** Line index of a text, for turning offsets into positions and back. */
 export class LineIndex {
-  private readonly starts: number[] = [0];
+  /** Where each line starts; a typed array, as the editor builds one on every keystroke. */
+  private readonly starts: Int32Array;
   constructor(readonly text: string) {
-    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) this.starts.push(i + 1);
+    let n = 1;
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
+    this.starts = new Int32Array(n);
+    let k = 1;
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.starts[k++] = i + 1;
   }
   get lineCount(): number { return this.starts.length; }
   positionAt(offset: number): { line: number; character: number } {

@@ -10,7 +10,24 @@ export interface YMap { t: 'map'; span: Span; pairs: YPair[]; flow: boolean }
 export interface YSeq { t: 'seq'; span: Span; items: YNode[]; flow: boolean }
 export type YNode = YScalar | YMap | YSeq;
 
-export interface YDocument { root: YNode | null; span: Span; broken: boolean }
+/** Where a chunk of a file starts: its nodes' spans are relative to it (see buildYaml). */
+export interface ChunkBase { start: number; line: number }
+export const NO_BASE: ChunkBase = { start: 0, line: 0 };
+
+export interface YDocument {
+  root: YNode | null;
+  /** Where the document is in the file. */
+  span: Span;
+  broken: boolean;
+  /**
+   * The spans of `root` and of every node below it are relative to `base`, the start of the chunk
+   * the document was parsed from; `view` is that chunk as a file of its own, so that rules and fixes
+   * read text and lines in the same coordinates. A document moved by an edit elsewhere keeps its
+   * nodes: only its base changes.
+   */
+  base: ChunkBase;
+  view: YamlFile;
+}
 export interface YamlFile {
   path: string;
   text: string;
@@ -110,7 +127,8 @@ export function chunkStarts(text: string): number[] {
  * scalar, tree-sitter-yaml re-parses everything from the edit to the end of the file (a third of
  * the keystrokes in a manifest), and parsed on its own a document bounds that cost to itself.
  * With the previous model of the same file, chunks whose text did not change are not parsed
- * again but reused, shifted to their new position: a keystroke costs the document it touched.
+ * again but reused as they are (node spans are relative to their chunk, see YDocument): a
+ * keystroke costs the document it touched.
  */
 export function buildYaml(filePath: string, text: string, previous?: YamlFile, lines?: LineIndex): YamlFile {
   const index = lines?.text === text ? lines : new LineIndex(text);
@@ -131,7 +149,7 @@ export function buildYaml(filePath: string, text: string, previous?: YamlFile, l
     const chunkText = text.slice(start, starts[i + 1] ?? text.length);
     const line = index.positionAt(start).line;
     const old = reusable.get(chunkText)?.shift();
-    const chunk = old ? moveChunk(old, start, line) : parseChunk(chunkText, start, line, withComments);
+    const chunk = old ? moveChunk(old, start, line) : parseChunk(filePath, chunkText, start, line, withComments);
     chunks.push(chunk);
     for (const d of chunk.documents) documents.push(d);
     for (const c of chunk.comments) comments.push(c);
@@ -142,11 +160,13 @@ export function buildYaml(filePath: string, text: string, previous?: YamlFile, l
   return file;
 }
 
-function parseChunk(text: string, start: number, line: number, withComments: boolean): Chunk {
+function parseChunk(path: string, text: string, start: number, line: number, withComments: boolean): Chunk {
   const tree = parse('yaml', text);
   try {
     const root = tree.rootNode;
     const at = (n: Node) => spanAt(n, start, line);
+    const base: ChunkBase = { start, line };
+    let view: YamlFile | undefined;
     const documents: YDocument[] = [];
     const comments: Comment[] = [];
     for (const child of root.children) {
@@ -159,7 +179,8 @@ function parseChunk(text: string, start: number, line: number, withComments: boo
       }
       if (withComments) collectComments(child, comments, start, line);
       const body = child.namedChildren.find((c) => c && c.type !== 'comment' && c.type !== 'yaml_directive' && c.type !== 'tag_directive' && c.type !== 'reserved_directive');
-      documents.push({ root: body ? new Builder(start, line).node(body, 0) : null, span: at(child), broken: child.hasError });
+      view ??= { path, text, lines: new LineIndex(text), documents: [], comments: [], hasErrors: root.hasError };
+      documents.push({ root: body ? new Builder(0, 0).node(body, 0) : null, span: at(child), broken: child.hasError, base, view });
     }
     comments.sort((a, b) => a.span.start - b.span.start);
     return { start, line, text, documents, comments, withComments, hasErrors: root.hasError };
@@ -171,14 +192,8 @@ function parseChunk(text: string, start: number, line: number, withComments: boo
 function moveChunk(c: Chunk, start: number, line: number): Chunk {
   const dOff = start - c.start, dLine = line - c.line;
   if (dOff === 0 && dLine === 0) return c;
-  const documents = c.documents.map((doc) => {
-    const moved: YDocument = { root: shiftNode(doc.root, dOff, dLine, new Map()), span: shiftSpan(doc.span, dOff, dLine), broken: doc.broken };
-    if (moved.root && doc.root) {
-      documentOrigin.delete(doc.root); // one step of history is enough
-      documentOrigin.set(moved.root, { from: doc.root, dOff, dLine });
-    }
-    return moved;
-  });
+  const base: ChunkBase = { start, line };
+  const documents = c.documents.map((doc) => ({ root: doc.root, span: shiftSpan(doc.span, dOff, dLine), broken: doc.broken, base, view: doc.view }));
   const comments = c.comments.map((x) => ({ line: x.line + dLine, text: x.text, span: shiftSpan(x.span, dOff, dLine) }));
   return { start, line, text: c.text, documents, comments, withComments: c.withComments, hasErrors: c.hasErrors };
 }
@@ -187,34 +202,6 @@ function moveChunk(c: Chunk, start: number, line: number): Chunk {
 function spanAt(n: Node, start: number, line: number): Span {
   const s = spanOf(n);
   return { start: s.start + start, end: s.end + start, startLine: s.startLine + line, startCol: s.startCol, endLine: s.endLine + line, endCol: s.endCol };
-}
-
-/**
- * For the root of a document reused from the previous version of a file: the root it was made
- * from and how far it moved. The editor keeps rule results of unchanged objects with it.
- */
-export const documentOrigin = new WeakMap<YNode, { from: YNode; dOff: number; dLine: number }>();
-
-/** Shifts a node graph; the memo keeps nodes shared by aliases shared. */
-function shiftNode<T extends YNode | null>(n: T, d: number, l: number, memo: Map<YNode, YNode>): T {
-  if (!n) return n;
-  const done = memo.get(n);
-  if (done) return done as T;
-  let out: YNode;
-  if (n.t === 'scalar') out = { ...n, span: shiftSpan(n.span, d, l) };
-  else if (n.t === 'seq') {
-    const seq: YSeq = { t: 'seq', span: shiftSpan(n.span, d, l), items: [], flow: n.flow };
-    memo.set(n, seq);
-    seq.items = n.items.map((i) => shiftNode(i, d, l, memo));
-    return seq as T;
-  } else {
-    const map: YMap = { t: 'map', span: shiftSpan(n.span, d, l), pairs: [], flow: n.flow };
-    memo.set(n, map);
-    map.pairs = n.pairs.map((p) => ({ key: p.key, keySpan: shiftSpan(p.keySpan, d, l), value: shiftNode(p.value, d, l, memo), span: shiftSpan(p.span, d, l) }));
-    return map as T;
-  }
-  memo.set(n, out);
-  return out as T;
 }
 
 function collectComments(root: Node, out: Comment[], start: number, line: number): void {
