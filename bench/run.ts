@@ -171,7 +171,7 @@ async function main(): Promise<void> {
   ];
   const rows = Object.keys(med).map((k) => {
     const t = targets.find(([n]) => n === k);
-    return [k, med[k]!.toFixed(k.includes('ratio') ? 2 : 1), results[k]!.map((x) => x.toFixed(1)).join(' / '), t ? `${t[1]} ${t[2](med[k]!) ? 'ok' : 'MISSED'}` : ''];
+    return [k, med[k]!.toFixed(k.includes('ratio') ? 2 : 1), results[k]!.map((x) => x.toFixed(k.includes('ratio') ? 2 : 1)).join(' / '), t ? `${t[1]} ${t[2](med[k]!) ? 'ok' : 'MISSED'}` : ''];
   });
   const w = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i]!.length), 8));
   console.log(`Rampart bench: medians of ${RUNS} runs on ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), node ${process.version}`);
