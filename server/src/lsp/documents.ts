@@ -3,7 +3,7 @@ import type { Tree } from 'web-tree-sitter';
 import { buildFile, type HclFile } from '../parse/hcl';
 import { ParseRefusedError, parse, type GrammarName } from '../parse/treesitter';
 import { LineIndex } from '../parse/source';
-import { buildYaml, type YamlFile } from '../parse/yaml';
+import { buildYaml, releaseYaml, type YamlFile } from '../parse/yaml';
 
 export type DocumentKind = 'terraform' | 'tfvars' | 'yaml' | 'other';
 
@@ -104,10 +104,10 @@ export class SourceDocument {
   yaml(): YamlFile | undefined {
     if (this.model?.version === this.version && this.model.yaml) return this.model.yaml;
     if (this.grammar !== 'yaml') return undefined;
-    // YAML documents are parsed one by one (see buildYaml); no tree is kept between versions.
+    // YAML documents are parsed one by one (see buildYaml), each incrementally from its old tree.
     let yaml: YamlFile;
     try {
-      yaml = buildYaml(this.path, this.text, this.lastYaml, this.lines);
+      yaml = buildYaml(this.path, this.text, this.lastYaml, this.lines, true);
     } catch (e) {
       if (!(e instanceof ParseRefusedError)) throw e;
       this.lastYaml = undefined;
@@ -121,6 +121,8 @@ export class SourceDocument {
   }
 
   dispose(): void {
+    releaseYaml(this.lastYaml);
+    this.lastYaml = undefined;
     this.tree?.delete();
     this.tree = undefined;
   }

@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { Node, Tree } from 'web-tree-sitter';
 import { commentNodes, parse, parseGuards } from './treesitter';
 import { DIRECTIVE_MARKER, LineIndex, shiftSpan, spanOf, type Span } from './source';
 
@@ -102,7 +102,11 @@ export function parseYaml(filePath: string, text: string): YamlFile {
 type Comment = YamlFile['comments'][number];
 
 /** A stretch of the text from one document start to the next, parsed on its own. */
-interface Chunk { start: number; line: number; text: string; documents: YDocument[]; comments: Comment[]; withComments: boolean; hasErrors: boolean }
+interface Chunk {
+  start: number; line: number; text: string; documents: YDocument[]; comments: Comment[]; withComments: boolean; hasErrors: boolean;
+  /** The chunk's tree, kept by the editor for the next, incremental parse of the chunk. */
+  tree?: Tree;
+}
 
 /** The chunks each model was built from, for the next version of the same document. */
 const chunksOf = new WeakMap<YamlFile, Chunk[]>();
@@ -130,38 +134,91 @@ export function chunkStarts(text: string): number[] {
  * again but reused as they are (node spans are relative to their chunk, see YDocument): a
  * keystroke costs the document it touched.
  */
-export function buildYaml(filePath: string, text: string, previous?: YamlFile, lines?: LineIndex): YamlFile {
+export function buildYaml(filePath: string, text: string, previous?: YamlFile, lines?: LineIndex, keepTrees = false): YamlFile {
   const index = lines?.text === text ? lines : new LineIndex(text);
   const withComments = DIRECTIVE_MARKER.test(text);
+  const before = (previous && chunksOf.get(previous)) ?? [];
   const reusable = new Map<string, Chunk[]>();
-  for (const c of (previous && chunksOf.get(previous)) ?? []) {
+  const byStart = new Map<number, Chunk>();
+  for (const c of before) {
+    if (c.tree) byStart.set(c.start, c);
     if (c.withComments !== withComments) continue;
     const list = reusable.get(c.text);
     if (list) list.push(c); else reusable.set(c.text, [c]);
   }
+  const used = new Set<Chunk>();
   const starts = chunkStarts(text);
   const chunks: Chunk[] = [];
   const documents: YDocument[] = [];
   const comments: Comment[] = [];
   let hasErrors = false;
-  for (let i = 0; i < starts.length; i++) {
-    const start = starts[i]!;
-    const chunkText = text.slice(start, starts[i + 1] ?? text.length);
-    const line = index.positionAt(start).line;
-    const old = reusable.get(chunkText)?.shift();
-    const chunk = old ? moveChunk(old, start, line) : parseChunk(filePath, chunkText, start, line, withComments);
-    chunks.push(chunk);
-    for (const d of chunk.documents) documents.push(d);
-    for (const c of chunk.comments) comments.push(c);
-    hasErrors ||= chunk.hasErrors;
+  try {
+    for (let i = 0; i < starts.length; i++) {
+      const start = starts[i]!;
+      const chunkText = text.slice(start, starts[i + 1] ?? text.length);
+      const line = index.positionAt(start).line;
+      const list = reusable.get(chunkText);
+      while (list?.length && used.has(list[0]!)) list.shift();
+      const same = list?.shift();
+      let chunk: Chunk;
+      if (same) {
+        used.add(same);
+        chunk = moveChunk(same, start, line);
+      } else {
+        // An edit inside a chunk leaves its start in place: that chunk's tree is the old tree.
+        const edited = keepTrees ? byStart.get(start) : undefined;
+        const oldTree = edited && !used.has(edited) ? editedTree(edited, chunkText) : undefined;
+        if (edited && oldTree) used.add(edited);
+        chunk = parseChunk(filePath, chunkText, start, line, withComments, oldTree, keepTrees);
+      }
+      chunks.push(chunk);
+      for (const d of chunk.documents) documents.push(d);
+      for (const c of chunk.comments) comments.push(c);
+      hasErrors ||= chunk.hasErrors;
+    }
+  } catch (e) {
+    for (const c of chunks) if (!before.includes(c) && c.tree && !before.some((b) => b.tree === c.tree)) c.tree.delete();
+    for (const c of before) c.tree?.delete();
+    chunksOf.delete(previous!);
+    throw e;
   }
+  // Trees the new version does not carry on (re-parsed or gone chunks) are freed.
+  const carried = new Set(chunks.map((c) => c.tree));
+  for (const c of before) if (c.tree && !carried.has(c.tree)) c.tree.delete();
+  if (previous) chunksOf.delete(previous);
   const file: YamlFile = { path: filePath, text, lines: index, documents, comments, hasErrors };
   chunksOf.set(file, chunks);
   return file;
 }
 
-function parseChunk(path: string, text: string, start: number, line: number, withComments: boolean): Chunk {
-  const tree = parse('yaml', text);
+/** Frees the trees the editor kept for a model (see buildYaml's keepTrees). */
+export function releaseYaml(file: YamlFile | undefined): void {
+  for (const c of (file && chunksOf.get(file)) ?? []) c.tree?.delete();
+  if (file) chunksOf.delete(file);
+}
+
+/** The chunk's old tree, told how its text became `text` (one edit from the common prefix and suffix). */
+function editedTree(old: Chunk, text: string): Tree {
+  const a = old.text, max = Math.min(a.length, text.length);
+  let p = 0;
+  while (p < max && a.charCodeAt(p) === text.charCodeAt(p)) p++;
+  let q = 0;
+  while (q < max - p && a.charCodeAt(a.length - 1 - q) === text.charCodeAt(text.length - 1 - q)) q++;
+  const point = (t: string, i: number) => {
+    let row = 0, lineStart = 0;
+    for (let k = t.indexOf('\n'); k >= 0 && k < i; k = t.indexOf('\n', k + 1)) { row++; lineStart = k + 1; }
+    return { row, column: i - lineStart };
+  };
+  old.tree!.edit({
+    startIndex: p, oldEndIndex: a.length - q, newEndIndex: text.length - q,
+    startPosition: point(a, p), oldEndPosition: point(a, a.length - q), newEndPosition: point(text, text.length - q),
+  });
+  return old.tree!;
+}
+
+function parseChunk(path: string, text: string, start: number, line: number, withComments: boolean, oldTree: Tree | undefined, keepTree: boolean): Chunk {
+  const tree = parse('yaml', text, oldTree);
+  let kept = false;
   try {
     const root = tree.rootNode;
     const at = (n: Node) => spanAt(n, start, line);
@@ -183,9 +240,10 @@ function parseChunk(path: string, text: string, start: number, line: number, wit
       documents.push({ root: body ? new Builder(0, 0).node(body, 0) : null, span: at(child), broken: child.hasError, base, view });
     }
     comments.sort((a, b) => a.span.start - b.span.start);
-    return { start, line, text, documents, comments, withComments, hasErrors: root.hasError };
+    kept = keepTree;
+    return { start, line, text, documents, comments, withComments, hasErrors: root.hasError, ...(keepTree ? { tree } : {}) };
   } finally {
-    tree.delete();
+    if (!kept) tree.delete();
   }
 }
 
@@ -195,7 +253,7 @@ function moveChunk(c: Chunk, start: number, line: number): Chunk {
   const base: ChunkBase = { start, line };
   const documents = c.documents.map((doc) => ({ root: doc.root, span: shiftSpan(doc.span, dOff, dLine), broken: doc.broken, base, view: doc.view }));
   const comments = c.comments.map((x) => ({ line: x.line + dLine, text: x.text, span: shiftSpan(x.span, dOff, dLine) }));
-  return { start, line, text: c.text, documents, comments, withComments: c.withComments, hasErrors: c.hasErrors };
+  return { start, line, text: c.text, documents, comments, withComments: c.withComments, hasErrors: c.hasErrors, ...(c.tree ? { tree: c.tree } : {}) };
 }
 
 /** The span of a node of a chunk's tree, in the whole text (chunks start at the start of a line). */
