@@ -13,14 +13,6 @@ function indentOfLine(lines: LineIndex, line: number): string {
   return /^[ \t]*/.exec(lines.lineText(line))![0];
 }
 
-let eolOf: { text: string; eol: string } | undefined;
-
-/** The line break a text uses. Fixes of one file ask again and again: the answer is kept for the last text. */
-function eol(text: string): string {
-  if (eolOf?.text !== text) eolOf = { text, eol: text.includes('\r\n') ? '\r\n' : '\n' };
-  return eolOf.eol;
-}
-
 /** The indentation used for the children of a Terraform block. */
 function childIndent(block: TfBlock): string {
   const f = block.file;
@@ -35,7 +27,7 @@ function childIndent(block: TfBlock): string {
 export function insertIntoBlock(block: TfBlock, hclLines: string[]): TextEdit | undefined {
   const f: HclFile = block.file;
   if (block.hcl.openBrace < 0 || block.hcl.closeBrace < 0) return undefined;
-  const nl = eol(f.text);
+  const nl = f.lines.eol;
   const indent = childIndent(block);
   const unit = indent.includes('\t') ? '\t' : '  ';
   const body = hclLines.map((l) => indent + l.replace(/^( {2})+/, (m) => unit.repeat(m.length / 2))).join(nl);
@@ -148,7 +140,7 @@ export function setYamlPath(file: YamlFile, map: YMap, path: string[], valueText
       const unit = yamlIndentUnit(file);
       const keyIndent = pair.keySpan.startCol;
       const lines = nestedLines(rest, valueText, unit).map((l) => ' '.repeat(keyIndent + unit) + l);
-      const nl = eol(file.text);
+      const nl = file.lines.eol;
       const at = v ? v.span.end : pair.span.end;
       return { file: file.path, start: at, end: v ? v.span.end : at, newText: (v ? '' : '') + nl + lines.join(nl) };
     }
@@ -168,7 +160,7 @@ function addYamlKey(file: YamlFile, map: YMap, path: string[], valueText: string
   const indent = first.keySpan.startCol;
   const last = map.pairs.reduce((a, b) => (b.span.end > a.span.end ? b : a));
   const unit = yamlIndentUnit(file);
-  const nl = eol(file.text);
+  const nl = file.lines.eol;
   const lines = nestedLines(path, valueText, unit).map((l) => ' '.repeat(indent) + l);
   // Insert after the last line of the mapping (including nested content) so siblings stay intact.
   const end = lineEndOffset(file, last.span.end);
@@ -197,7 +189,7 @@ export function appendToYamlSeq(file: YamlFile, seq: YSeq, itemText: string): Te
   if (dash < 0) return undefined;
   const last = seq.items[seq.items.length - 1]!;
   const end = lineEndOffset(file, last.span.end);
-  return { file: file.path, start: end, end, newText: `${eol(file.text)}${' '.repeat(dash)}- ${itemText}` };
+  return { file: file.path, start: end, end, newText: `${file.lines.eol}${' '.repeat(dash)}- ${itemText}` };
 }
 
 /** Removes one item of a block sequence (the whole line), or of a flow sequence. */

@@ -407,8 +407,7 @@ export class RuleSet {
         }
         const skippedByAnnotation = skips.size > 0 && ((rule.equivalents.checkov ?? []).some((id) => skips.has(id)) || skips.has(rule.id));
         for (const f of placeFindings(local, obj.base)) {
-          const skipped = skippedByAnnotation;
-          if (skipped || isSuppressed(f, rule, directives, commentLines)) suppressed++;
+          if (skippedByAnnotation || isSuppressed(f, rule, directives, commentLines)) suppressed++;
           else findings.push(f);
         }
       }

@@ -223,40 +223,39 @@ function groupBySharedModules(units: { unit: ScanUnit; dirs: Set<string> }[], by
  * its own are done, and only when no group is left unstarted helps with another worker's group.
  */
 export class UnitQueue<W> {
-  private readonly groups: { units: ScanUnit[]; owner: W | undefined; remaining: number }[] = [];
-  private left = 0;
+  private readonly groups: { units: ScanUnit[]; owner: W | undefined }[] = [];
   constructor(units: readonly ScanUnit[]) {
     const byGroup = new Map<number, ScanUnit[]>();
     units.forEach((u, i) => {
       const key = u.group ?? -1 - i;
       let list = byGroup.get(key);
-      if (!list) { byGroup.set(key, (list = [])); this.groups.push({ units: list, owner: undefined, remaining: 0 }); }
+      if (!list) { byGroup.set(key, (list = [])); this.groups.push({ units: list, owner: undefined }); }
       list.push(u);
     });
-    for (const g of this.groups) { g.remaining = g.units.reduce((n, u) => n + (u.cost ?? 0), 0); this.left += g.units.length; }
   }
 
-  get size(): number { return this.left; }
+  get size(): number { return this.groups.reduce((n, g) => n + g.units.length, 0); }
 
   next(worker: W): ScanUnit | undefined {
-    let pick = this.groups.find((g) => g.owner === worker && g.units.length)
-      ?? this.groups.find((g) => g.owner === undefined && g.units.length);
-    if (pick) pick.owner = worker;
-    else {
-      for (const g of this.groups) if (g.units.length && (!pick || g.remaining > pick.remaining)) pick = g;
-    }
+    const pick = this.groups.find((g) => g.owner === worker && g.units.length)
+      ?? this.groups.find((g) => g.owner === undefined && g.units.length)
+      ?? this.largestLeft();
     if (!pick) return undefined;
-    const u = pick.units.shift()!;
-    pick.remaining -= u.cost ?? 0;
-    this.left--;
-    return u;
+    pick.owner ??= worker;
+    return pick.units.shift();
   }
 
   /** Everything not handed out yet. */
   drain(): ScanUnit[] {
-    const out = this.groups.flatMap((g) => g.units.splice(0));
-    this.left = 0;
-    return out;
+    return this.groups.flatMap((g) => g.units.splice(0));
+  }
+
+  /** The started group with the most work left (only at the end of a scan). */
+  private largestLeft(): (typeof this.groups)[number] | undefined {
+    const left = (g: { units: ScanUnit[] }) => g.units.reduce((n, u) => n + (u.cost ?? 0), 0);
+    let best: (typeof this.groups)[number] | undefined;
+    for (const g of this.groups) if (g.units.length && (!best || left(g) > left(best))) best = g;
+    return best;
   }
 }
 
@@ -359,14 +358,11 @@ const order = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
  * root modules under the same name gives the same finding once per caller.
  */
 export function sortFindings(findings: Finding[]): Finding[] {
-  findings.sort((a, b) => order(a.file, b.file) || a.span.start - b.span.start || order(a.ruleId, b.ruleId)
-    || a.span.end - b.span.end || order(a.address, b.address) || order(a.message, b.message));
+  const compare = (a: Finding, b: Finding) => order(a.file, b.file) || a.span.start - b.span.start || order(a.ruleId, b.ruleId)
+    || a.span.end - b.span.end || order(a.address, b.address) || order(a.message, b.message);
+  findings.sort(compare);
   let kept = 0;
-  for (let i = 0; i < findings.length; i++) {
-    const f = findings[i]!, prev = kept ? findings[kept - 1]! : undefined;
-    if (prev && prev.file === f.file && prev.span.start === f.span.start && prev.span.end === f.span.end && prev.ruleId === f.ruleId && prev.address === f.address && prev.message === f.message) continue;
-    findings[kept++] = f;
-  }
+  for (const f of findings) if (kept === 0 || compare(findings[kept - 1]!, f) !== 0) findings[kept++] = f;
   findings.length = kept;
   return findings;
 }

@@ -51,7 +51,10 @@ export class LineIndex {
     let k = 1;
     for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.starts[k++] = i + 1;
   }
+  private lineBreak: string | undefined;
   get lineCount(): number { return this.starts.length; }
+  /** The line break the text uses ("\r\n" when it has any), for edits that add lines. */
+  get eol(): string { return (this.lineBreak ??= this.text.includes('\r\n') ? '\r\n' : '\n'); }
   positionAt(offset: number): { line: number; character: number } {
     const o = Math.max(0, Math.min(offset, this.text.length));
     let lo = 0, hi = this.starts.length - 1;

@@ -177,9 +177,9 @@ export function buildYaml(filePath: string, text: string, previous?: YamlFile, l
       hasErrors ||= chunk.hasErrors;
     }
   } catch (e) {
-    for (const c of chunks) if (!before.includes(c) && c.tree && !before.some((b) => b.tree === c.tree)) c.tree.delete();
-    for (const c of before) c.tree?.delete();
-    chunksOf.delete(previous!);
+    // The editor starts afresh after an error: every tree of either version is freed.
+    for (const tree of new Set([...before, ...chunks].map((c) => c.tree))) tree?.delete();
+    if (previous) chunksOf.delete(previous);
     throw e;
   }
   // Trees the new version does not carry on (re-parsed or gone chunks) are freed.
@@ -237,7 +237,7 @@ function parseChunk(path: string, text: string, start: number, line: number, wit
       if (withComments) collectComments(child, comments, start, line);
       const body = child.namedChildren.find((c) => c && c.type !== 'comment' && c.type !== 'yaml_directive' && c.type !== 'tag_directive' && c.type !== 'reserved_directive');
       view ??= { path, text, lines: new LineIndex(text), documents: [], comments: [], hasErrors: root.hasError };
-      documents.push({ root: body ? new Builder(0, 0).node(body, 0) : null, span: at(child), broken: child.hasError, base, view });
+      documents.push({ root: body ? new Builder().node(body, 0) : null, span: at(child), broken: child.hasError, base, view });
     }
     comments.sort((a, b) => a.span.start - b.span.start);
     kept = keepTree;
@@ -269,9 +269,6 @@ function collectComments(root: Node, out: Comment[], start: number, line: number
 class Builder {
   private readonly anchors = new Map<string, YNode>();
   private merged = 0;
-  constructor(private readonly start: number, private readonly line: number) {}
-
-  private span(n: Node): Span { return spanAt(n, this.start, this.line); }
 
   node(n: Node, depth: number): YNode | null {
     if (depth > MAX_DEPTH) return null;
@@ -289,13 +286,13 @@ class Builder {
     } else content = n;
     let result: YNode | null = null;
     if (content) result = this.content(content, depth, tag);
-    else if (tag) result = { t: 'scalar', span: this.span(n), value: tag === '!!str' ? '' : null, raw: '', style: 'plain' };
+    else if (tag) result = { t: 'scalar', span: spanOf(n), value: tag === '!!str' ? '' : null, raw: '', style: 'plain' };
     if (anchor && result) this.anchors.set(anchor, result);
     return result;
   }
 
   private content(c: Node, depth: number, tag: string | undefined): YNode | null {
-    const span = this.span(c);
+    const span = spanOf(c);
     switch (c.type) {
       case 'block_mapping': case 'flow_mapping': {
         const pairs: YPair[] = [];
@@ -305,7 +302,7 @@ class Builder {
           if (p.type !== 'block_mapping_pair' && p.type !== 'flow_pair') {
             if (p.type === 'flow_node') { // `{a}`: a key without value
               const k = this.node(p, depth + 1);
-              if (k?.t === 'scalar') pairs.push({ key: String(k.value ?? ''), keySpan: k.span, value: null, span: this.span(p) });
+              if (k?.t === 'scalar') pairs.push({ key: String(k.value ?? ''), keySpan: k.span, value: null, span: spanOf(p) });
             }
             continue;
           }
@@ -318,7 +315,7 @@ class Builder {
             continue;
           }
           if (key && key.t !== 'scalar') continue; // complex keys are not used by Kubernetes
-          pairs.push({ key: key ? String(key.value ?? '') : '', keySpan: key ? key.span : span, value, span: this.span(p) });
+          pairs.push({ key: key ? String(key.value ?? '') : '', keySpan: key ? key.span : span, value, span: spanOf(p) });
         }
         return { t: 'map', span, pairs, flow: c.type === 'flow_mapping' };
       }
@@ -331,11 +328,11 @@ class Builder {
           if (inner?.type === 'flow_pair') {
             const k = inner.childForFieldName('key'), v = inner.childForFieldName('value');
             const key = k ? this.node(k, depth + 1) : null;
-            items.push({ t: 'map', span: this.span(inner), flow: true, pairs: key?.t === 'scalar' ? [{ key: String(key.value ?? ''), keySpan: key.span, value: v ? this.node(v, depth + 1) : null, span: this.span(inner) }] : [] });
+            items.push({ t: 'map', span: spanOf(inner), flow: true, pairs: key?.t === 'scalar' ? [{ key: String(key.value ?? ''), keySpan: key.span, value: v ? this.node(v, depth + 1) : null, span: spanOf(inner) }] : [] });
             continue;
           }
           const node = inner ? this.node(inner, depth + 1) : null;
-          items.push(node ?? { t: 'scalar', span: this.span(it), value: null, raw: '', style: 'plain' });
+          items.push(node ?? { t: 'scalar', span: spanOf(it), value: null, raw: '', style: 'plain' });
         }
         return { t: 'seq', span, items, flow: c.type === 'flow_sequence' };
       }

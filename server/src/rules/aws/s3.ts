@@ -108,8 +108,6 @@ export function isLogBucket(bucket: TfResource, ctx: TerraformContext): boolean 
   return false;
 }
 
-function eol(text: string): string { return text.includes('\r\n') ? '\r\n' : '\n'; }
-
 /** A free local name for a new resource of `type` next to `bucket`. */
 function freeName(ctx: TerraformContext, type: string, base: string): string {
   let name = base;
@@ -123,7 +121,7 @@ function freeName(ctx: TerraformContext, type: string, base: string): string {
  */
 export function appendBucketCompanion(bucket: TfResource, ctx: TerraformContext, type: string, body: string[]): TextEdit {
   const f = bucket.file;
-  const nl = eol(f.text);
+  const nl = f.lines.eol;
   const ref = `aws_s3_bucket.${bucket.name}`;
   const head: string[] = [];
   if (bucket.has('count')) head.push(`count  = length(${ref})`, `bucket = ${ref}[count.index].id`);
